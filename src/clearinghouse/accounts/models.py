@@ -1,0 +1,79 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class Organization(models.Model):
+    """A body the clearinghouse works with. Agencies (law enforcement, social services)
+    always have a jurisdiction: it is what their people may see."""
+
+    class Kind(models.TextChoices):
+        CLEARINGHOUSE = "clearinghouse", "Clearinghouse"
+        LAW_ENFORCEMENT = "law_enforcement", "Law-enforcement agency"
+        ESP = "esp", "Online platform (ESP)"
+        SOCIAL_SERVICE = "social_service", "Social service agency"
+        TRAINING_PARTNER = "training_partner", "Training partner"
+
+    AGENCY_KINDS = (Kind.LAW_ENFORCEMENT, Kind.SOCIAL_SERVICE)
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    jurisdiction = models.ForeignKey(
+        "geo.Jurisdiction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_icac_task_force = models.BooleanField(
+        default=False, help_text="An Internet Crimes Against Children task force."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="organization_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        if self.kind in self.AGENCY_KINDS and self.jurisdiction_id is None:
+            raise ValidationError({"jurisdiction": "An agency must have a jurisdiction."})
+        if self.is_icac_task_force and self.kind != self.Kind.LAW_ENFORCEMENT:
+            raise ValidationError({"is_icac_task_force": "Only a law-enforcement agency is one."})
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may see follows from their role and their
+    organization (see ``clearinghouse.accounts.access``)."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Administrator"
+        ANALYST = "analyst", "Analyst"
+        CASE_MANAGER = "case_manager", "Case manager"
+        OFFICER = "officer", "Law-enforcement officer"
+        AGENCY_STAFF = "agency_staff", "Agency staff"
+
+    # Which kind of organization each role belongs to.
+    ROLE_ORGANIZATION_KINDS = {
+        Role.ADMIN: (Organization.Kind.CLEARINGHOUSE,),
+        Role.ANALYST: (Organization.Kind.CLEARINGHOUSE,),
+        Role.CASE_MANAGER: (Organization.Kind.CLEARINGHOUSE,),
+        Role.OFFICER: (Organization.Kind.LAW_ENFORCEMENT,),
+        Role.AGENCY_STAFF: (Organization.Kind.SOCIAL_SERVICE, Organization.Kind.TRAINING_PARTNER),
+    }
+
+    role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+
+    def clean(self):
+        super().clean()
+        if not self.role:
+            return
+        if self.organization is None:
+            raise ValidationError({"organization": "A user with a role belongs to an organization."})
+        if self.organization.kind not in self.ROLE_ORGANIZATION_KINDS[self.role]:
+            raise ValidationError(
+                {"role": f"A {self.get_role_display().lower()} cannot belong to "
+                         f"a {self.organization.get_kind_display().lower()}."}
+            )

@@ -1,0 +1,27 @@
+"""Writing the audit trail. Call ``record`` in the same transaction as the action."""
+
+from __future__ import annotations
+
+from clearinghouse.audit.models import AuditEvent
+
+ACTIONS = frozenset(
+    {
+        "impact:factsheet:viewed",
+        "imports:file:imported",
+        "imports:file:rejected",
+        "missing:case:viewed",
+        "tipline:report:viewed",
+    }
+)
+
+
+def record(action: str, *, actor=None, subject=None, **detail) -> AuditEvent:
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        subject_type=subject._meta.label_lower if subject is not None else "",
+        subject_id=str(subject.pk) if subject is not None else "",
+        detail=detail,
+    )

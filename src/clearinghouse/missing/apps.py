@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MissingConfig(AppConfig):
+    name = "clearinghouse.missing"
+    verbose_name = "Missing children"

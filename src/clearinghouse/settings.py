@@ -1,0 +1,171 @@
+"""Django settings, from the environment only (see ``clearinghouse.config``).
+
+``CLEARINGHOUSE_ENV`` is ``development`` (the default: secrets are generated in the data
+directory, an embedded SQLite database) or ``production`` (every secret must be given,
+HTTPS everywhere, and ``manage.py check --deploy`` passes).
+"""
+
+from __future__ import annotations
+
+import dj_database_url
+
+from clearinghouse import config
+
+ENVIRONMENT = config.env_choice(
+    "CLEARINGHOUSE_ENV", ("development", "production"), "development"
+)
+PRODUCTION = ENVIRONMENT == "production"
+
+DATA_DIR = config.data_dir()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+SECRET_KEY = config.secret("CLEARINGHOUSE_SECRET_KEY", data_dir=DATA_DIR, generate=not PRODUCTION, nbytes=48)
+# The key that encrypts personal fields at rest (names, dates of birth, contact details).
+FIELD_ENCRYPTION_KEY = config.secret(
+    "CLEARINGHOUSE_FIELD_KEY", data_dir=DATA_DIR, generate=not PRODUCTION
+)
+
+DEBUG = config.env_bool("CLEARINGHOUSE_DEBUG", default=False)
+if PRODUCTION and DEBUG:
+    raise config.ConfigurationError("CLEARINGHOUSE_DEBUG cannot be on in production")
+
+ALLOWED_HOSTS = config.env_list(
+    "CLEARINGHOUSE_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise config.ConfigurationError("CLEARINGHOUSE_ALLOWED_HOSTS must be set in production")
+
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            config.env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'clearinghouse.sqlite3'}",
+            conn_max_age=60,
+        )
+    }
+except ValueError as error:
+    raise config.ConfigurationError(f"DATABASE_URL: {error}") from None
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers work while an import writes; IMMEDIATE makes writers queue for
+        # the lock up front instead of failing half-way with "database is locked".
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "clearinghouse.core",
+    "clearinghouse.accounts",
+    "clearinghouse.geo",
+    "clearinghouse.audit",
+    "clearinghouse.media",
+    "clearinghouse.tipline",
+    "clearinghouse.victimid",
+    "clearinghouse.missing",
+    "clearinghouse.support",
+    "clearinghouse.education",
+    "clearinghouse.impact",
+    "clearinghouse.imports",
+    "clearinghouse.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "clearinghouse.urls"
+WSGI_APPLICATION = "clearinghouse.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "admin:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Static files are served from the installed packages without a collectstatic step.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = not PRODUCTION
+
+# Where national figures come from: "records" (a national deployment holding every
+# report), "published" (a state-only deployment: published_statistic records), or "auto"
+# (a published statistic when one exists for the metric and year, else the records).
+NATIONAL_FIGURES = config.env_choice(
+    "CLEARINGHOUSE_NATIONAL_FIGURES", ("auto", "records", "published"), "auto"
+)
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 12 * 60 * 60
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = config.env_bool("CLEARINGHOUSE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    CSRF_TRUSTED_ORIGINS = config.env_list("CLEARINGHOUSE_CSRF_TRUSTED_ORIGINS", [])
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": config.env_str("CLEARINGHOUSE_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TiplineConfig(AppConfig):
+    name = "clearinghouse.tipline"
+    verbose_name = "CyberTipline"
