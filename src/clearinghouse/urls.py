@@ -6,5 +6,5 @@ admin.site.site_title = "Clearinghouse"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("clearinghouse.impact.urls")),
+    path("", include("clearinghouse.impact.urls", namespace="impact")),
 ]
