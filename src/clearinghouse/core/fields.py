@@ -17,7 +17,8 @@ class EncryptedTextField(models.TextField):
     description = "Text encrypted at rest"
 
     def from_db_value(self, value, expression, connection):
-        return None if value is None else crypto.decrypt(value)
+        # An empty value is stored as is (see get_prep_value): there is nothing to hide.
+        return value if value is None or value == "" else crypto.decrypt(value)
 
     def get_prep_value(self, value):
         value = super().get_prep_value(value)
