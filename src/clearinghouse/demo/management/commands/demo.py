@@ -94,8 +94,12 @@ class Command(BaseCommand):
             f"proportional to population (default {DEFAULT_SCALE:g})",
         )
         parser.add_argument("--no-serve", action="store_true", help="set everything up, then exit")
+        parser.add_argument("--host", default=HOST, help=f"address to serve on (default {HOST})")
+        parser.add_argument("--port", type=int, default=PORT, help=f"port (default {PORT})")
 
-    def handle(self, *args, seed: int, scale: float, no_serve: bool, **options) -> None:
+    def handle(
+        self, *args, seed: int, scale: float, no_serve: bool, host: str, port: int, **options
+    ) -> None:
         if scale < 0:
             raise CommandError("--scale cannot be negative")
         quiet = options["verbosity"] == 0
@@ -111,10 +115,10 @@ class Command(BaseCommand):
         self.stdout.write(summary(result))
         self.stdout.write("\nDemo users (the passwords are new on every run and shown only now):")
         self.stdout.write(users_table(result), ending="")
-        sheet = f"http://{HOST}:{PORT}{reverse('impact:sheet', args=['AR', plan.SEED_YEAR])}"
+        sheet = f"http://{host}:{port}{reverse('impact:sheet', args=['AR', plan.SEED_YEAR])}"
         if no_serve:
             self.stdout.write(f"Start the server with `clearinghouse serve`, then open {sheet}")
             return
         self.stdout.write(f"Arkansas 2023 fact sheet: {sheet}")
         self.stdout.flush()
-        call_command("serve", host=HOST, port=PORT)
+        call_command("serve", host=host, port=port)
