@@ -60,6 +60,16 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_path(name: str, default: Path | None, *, must_exist: bool = False) -> Path | None:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    path = Path(raw).expanduser().resolve()
+    if must_exist and not path.exists():
+        raise ConfigurationError(f"{name}={raw!r}: no such file")
+    return path
+
+
 def data_dir() -> Path:
     """The folder that holds the embedded database, the secrets of a development
     deployment and, later, the file vault."""

@@ -25,6 +25,13 @@ FIELD_ENCRYPTION_KEY = config.secret(
     "CLEARINGHOUSE_FIELD_KEY", data_dir=DATA_DIR, generate=not PRODUCTION
 )
 
+# Files are kept encrypted in the vault: one random key per file, wrapped by this key.
+VAULT_KEY = config.secret("CLEARINGHOUSE_VAULT_KEY", data_dir=DATA_DIR, generate=not PRODUCTION)
+VAULT_DIR = config.env_path("CLEARINGHOUSE_VAULT_DIR", DATA_DIR / "vault")
+
+# A MaxMind-format city database for IP geolocation (optional).
+GEOIP_DB = config.env_path("CLEARINGHOUSE_GEOIP_DB", None, must_exist=True)
+
 DEBUG = config.env_bool("CLEARINGHOUSE_DEBUG", default=False)
 if PRODUCTION and DEBUG:
     raise config.ConfigurationError("CLEARINGHOUSE_DEBUG cannot be on in production")
