@@ -122,6 +122,15 @@ RULES: dict[str, dict[str, Scope]] = {
         admin=ALL, analyst=ALL, case_manager=NONE,
         officer=jurisdiction("report__state", FILE_MADE_AVAILABLE), agency_staff=NONE,
     ),
+    # Platform credentials are account management: administrators only.
+    "tipline.EspCredential": rule(
+        admin=ALL, analyst=NONE, case_manager=NONE, officer=NONE, agency_staff=NONE,
+    ),
+    # Stored bytes are reached through the report file that carries them, whose rule
+    # decides; the vault's own table is for the clearinghouse.
+    "media.Blob": rule(
+        admin=ALL, analyst=ALL, case_manager=NONE, officer=NONE, agency_staff=NONE,
+    ),
     "victimid.CvipSubmission": rule(
         admin=ALL, analyst=ALL, case_manager=NONE,
         officer=organization("agency"), agency_staff=NONE,

@@ -16,3 +16,35 @@ class Hashes(models.Model):
 
     class Meta:
         abstract = True
+
+
+class Blob(Hashes):
+    """A file's bytes, held encrypted in the vault and known by its SHA-256.
+
+    Content-addressed: the same bytes are stored once, however many reports carry them.
+    The bytes are encrypted under a random per-file key; ``wrapped_key`` is that key,
+    encrypted under the vault key (``settings.VAULT_KEY``).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for analysis"
+        OK = "ok", "Analysed"
+        TRUNCATED = "truncated", "Truncated"
+        MALFORMED = "malformed", "Malformed"
+        MISLABELLED = "mislabelled", "Mislabelled"
+        BOMB = "bomb", "Decompression bomb"
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    size = models.PositiveBigIntegerField()
+    declared_type = models.CharField(
+        max_length=100, blank=True, help_text="The type the sender claimed (name or header)."
+    )
+    wrapped_key = models.BinaryField()
+    pdq_quality = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    problem = models.TextField(blank=True, help_text="What analysis found wrong, if anything.")
+    analysed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"blob {self.sha256[:12]}"

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.db import models
 
+from clearinghouse.core.fields import EncryptedTextField
 from clearinghouse.core.models import Record
 from clearinghouse.media.models import Hashes
 
@@ -26,8 +28,44 @@ class IncidentType(models.TextChoices):
     )
 
 
+class EspCredential(models.Model):
+    """HTTP Basic credentials an online platform's client uses on the reporting API.
+    One organization has many; each can be revoked. Only a hash of the password is kept."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="esp_credentials"
+    )
+    username = models.CharField(max_length=150, unique=True)
+    password_hash = models.CharField(max_length=256)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.username
+
+
 class TiplineReport(Record):
-    """A CyberTipline report, from an online platform or a member of the public."""
+    """A CyberTipline report, from an online platform or a member of the public.
+
+    From the reporting API a report is open from submit until finish (or retract); what
+    it says is kept encrypted in ``document``, and the clues to where it happened in
+    ``clues``. Analysts triage finished reports and make them available to law
+    enforcement in their jurisdiction, whose officers work them in the portal.
+    """
+
+    class Outcome(models.TextChoices):
+        INVESTIGATED = "investigated", "Investigated"
+        ARREST = "arrest", "Arrest made"
+        REFERRED = "referred", "Referred to another agency"
+        INSUFFICIENT = "insufficient", "Insufficient information"
+        NO_CRIME = "no_crime", "No crime found"
+        OTHER = "other", "Other"
+
+    class Confidence(models.TextChoices):
+        HIGH = "high", "High"
+        MEDIUM = "medium", "Medium"
+        LOW = "low", "Low"
 
     class Source(models.TextChoices):
         ESP = "esp", "Online platform"
@@ -56,18 +94,68 @@ class TiplineReport(Record):
     batched = models.BooleanField(default=False)
     informational = models.BooleanField(default=False)
 
+    # Intake (reporting API and public form).
+    credential = models.ForeignKey(
+        EspCredential, null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+    )
+    last_changed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    incident_at = models.DateTimeField(null=True, blank=True)
+    escalated = models.BooleanField(default=False, help_text="The reporter asked for high priority.")
+    annotations = models.JSONField(default=list, blank=True)
+    platform = models.CharField(max_length=200, blank=True)
+    document = EncryptedTextField(blank=True, help_text="The report as received.")
+    clues = EncryptedTextField(blank=True, help_text="Location clues, as JSON.")
+
+    # Geolocation: which clue decided, and how sure it is.
+    location_clue = models.CharField(max_length=200, blank=True)
+    location_confidence = models.CharField(max_length=8, choices=Confidence.choices, blank=True)
+    needs_location_review = models.BooleanField(default=False)
+
+    # Triage and referral.
+    priority = models.SmallIntegerField(default=0, db_index=True)
+    made_available_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    # Law enforcement's work in the portal.
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="assigned_reports",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+
     class Meta:
-        indexes = [models.Index(fields=["state", "made_available_at"])]
+        indexes = [
+            models.Index(fields=["state", "made_available_at"]),
+            models.Index(fields=["status", "last_changed_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"CyberTipline report {self.external_id}"
 
 
 class ReportFile(Hashes):
-    """A file in a report, known by its hashes."""
+    """A file in a report: known by its hashes, and, when it was uploaded, its bytes in
+    the vault (``blob``)."""
 
     report = models.ForeignKey(TiplineReport, on_delete=models.CASCADE, related_name="files")
     position = models.PositiveIntegerField()
+    blob = models.ForeignKey(
+        "media.Blob", null=True, blank=True, on_delete=models.PROTECT, related_name="report_files"
+    )
+    file_token = models.CharField(
+        max_length=64, blank=True, db_index=True, help_text="The fileId given to the reporter."
+    )
+    details = EncryptedTextField(blank=True, help_text="fileDetails as received, as JSON.")
 
     class Meta:
         ordering = ["report", "position"]
