@@ -24,7 +24,11 @@ class Migration(migrations.Migration):
                 (
                     "kind",
                     models.CharField(
-                        choices=[("state", "State"), ("district", "District"), ("territory", "Territory")],
+                        choices=[
+                            ("state", "State"),
+                            ("district", "District"),
+                            ("territory", "Territory"),
+                        ],
                         max_length=16,
                     ),
                 ),
