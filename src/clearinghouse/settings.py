@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "clearinghouse.core",
     "clearinghouse.accounts",
     "clearinghouse.geo",
@@ -84,6 +86,21 @@ INSTALLED_APPS = [
     "clearinghouse.demo",
 ]
 
+# Background tasks (django-tasks). "database" keeps them in the database for the
+# ``db_worker`` command; "immediate" runs each where it is enqueued (tests, development).
+# Since django-tasks 0.12 the database backend is its own package, django-tasks-db.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS[
+            config.env_choice("CLEARINGHOUSE_TASKS_BACKEND", tuple(_TASK_BACKENDS), "database")
+        ]
+    }
+}
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -98,7 +115,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "clearinghouse.urls"
 WSGI_APPLICATION = "clearinghouse.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+# After signing in, ``tipline:home`` sends each role to its own screen.
+LOGIN_REDIRECT_URL = "tipline:home"
 
 TEMPLATES = [
     {
@@ -144,6 +163,20 @@ STORAGES = {
 # Static files are served from the installed packages without a collectstatic step.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+
+# The cache holds what several gunicorn workers must share, such as the public form's
+# rate limit: files in the data directory by default, Redis when a URL is given.
+_CACHE_URL = config.env_str("CLEARINGHOUSE_CACHE_URL")
+if _CACHE_URL and not _CACHE_URL.startswith(("redis://", "rediss://")):
+    raise config.ConfigurationError("CLEARINGHOUSE_CACHE_URL must be a redis:// or rediss:// URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+    if _CACHE_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+    }
+}
 
 # Where national figures come from: "records" (a national deployment holding every
 # report), "published" (a state-only deployment: published_statistic records), or "auto"
