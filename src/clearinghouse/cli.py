@@ -52,8 +52,10 @@ def main(argv: list[str] | None = None) -> None:
     except ConfigurationError as error:
         sys.exit(f"clearinghouse: configuration error: {error}")
 
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line, get_commands
 
+    if argv and "-" in argv[0][1:] and argv[0].replace("-", "_") in get_commands():
+        argv[0] = argv[0].replace("-", "_")  # esp-credential: Django names have no dashes
     if argv and argv[0] not in _NO_AUTO_MIGRATE:
         migrate_if_needed()
     execute_from_command_line(["clearinghouse", *argv])

@@ -2,11 +2,13 @@ from django.contrib import admin
 
 from clearinghouse.accounts.admin_scoping import (
     AuditedChangeViewMixin,
+    ReadOnlyAdminMixin,
     RecordAdmin,
     ScopedModelAdmin,
     ScopedTabularInline,
 )
-from clearinghouse.tipline.models import ReportFile, TiplineReport
+from clearinghouse.tipline import credentials
+from clearinghouse.tipline.models import EspCredential, ReportFile, TiplineReport
 
 HASH_FIELDS = ("md5", "sha1", "pdq", "media_type")
 
@@ -53,3 +55,31 @@ class ReportFileAdmin(ScopedModelAdmin):
     list_select_related = ("report",)
     raw_id_fields = ("report",)
     show_full_result_count = False
+
+
+@admin.register(EspCredential)
+class EspCredentialAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
+    """Platform credentials are issued by ``clearinghouse esp-credential create`` (which
+    shows the generated password once, never stored); here they are looked at and
+    revoked, by whoever may change them."""
+
+    list_display = ("username", "organization", "created_at", "last_used_at", "revoked_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    list_select_related = ("organization",)
+    search_fields = ("username", "organization__name")
+    fields = ("username", "organization", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = fields
+    actions = ("revoke",)
+
+    def has_revoke_permission(self, request) -> bool:
+        opts = self.opts
+        return self.in_scope(request) and request.user.has_perm(
+            f"{opts.app_label}.change_{opts.model_name}"
+        )
+
+    @admin.action(description="Revoke the selected credentials", permissions=["revoke"])
+    def revoke(self, request, queryset):
+        usernames = list(queryset.values_list("username", flat=True))
+        for username in usernames:
+            credentials.revoke(username)
+        self.message_user(request, f"Revoked {len(usernames)} credential(s).")
