@@ -114,6 +114,7 @@ def test_the_admin_index_lists_only_models_in_the_analysts_scope(client, staff_a
     assert listed == {
         "TiplineReport",
         "ReportFile",
+        "Blob",
         "CvipSubmission",
         "IdentifiedChild",
         "MissingCase",

@@ -1,0 +1,44 @@
+"""The JSON API at ``/api/``, with its OpenAPI description at ``/api/openapi.json`` and
+interactive documentation at ``/api/docs``.
+
+Each program adds a router. Callers sign in through the site (session cookie); what a
+caller sees is decided by ``clearinghouse.accounts.access``, as on every page.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.shortcuts import render
+from ninja import NinjaAPI
+from ninja.openapi.docs import DocsBase
+from ninja.security import django_auth
+
+from clearinghouse.tipline.api import router as tipline_router
+
+
+class LocalSwagger(DocsBase):
+    """Swagger UI from this project's static files: django-ninja's own page loads it from
+    a CDN unless ``ninja`` is an installed app, and a deployment may have no Internet."""
+
+    def render_page(self, request, api, **kwargs):
+        settings = {"url": self.get_openapi_url(api, kwargs), "layout": "BaseLayout"}
+        return render(
+            request,
+            "core/api_docs.html",
+            {
+                "api": api,
+                "swagger_settings": json.dumps(settings),
+            },
+        )
+
+
+api = NinjaAPI(
+    title="Clearinghouse API",
+    version="1",
+    description="Records within the caller's scope. Sign in at /accounts/login/ first.",
+    auth=django_auth,
+    docs=LocalSwagger(),
+    urls_namespace="api",
+)
+api.add_router("/tipline/", tipline_router)
