@@ -14,8 +14,11 @@ CLI = Path(sys.executable).with_name("clearinghouse")
 
 
 def environment(data_dir: Path, database_url: str | None = None) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith("CLEARINGHOUSE_") and key != "DATABASE_URL"}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("CLEARINGHOUSE_") and key != "DATABASE_URL"
+    }
     env["CLEARINGHOUSE_DATA_DIR"] = str(data_dir)
     if database_url:
         env["DATABASE_URL"] = database_url
@@ -37,10 +40,14 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return (f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()}, {datetime.date.today().isoformat()}")
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}, {datetime.date.today().isoformat()}"
+    )
 
 
 def summary(seconds: list[float]) -> str:
-    return (f"median {statistics.median(seconds):.1f} s, min {min(seconds):.1f} s, "
-            f"max {max(seconds):.1f} s over {len(seconds)} runs")
+    return (
+        f"median {statistics.median(seconds):.1f} s, min {min(seconds):.1f} s, "
+        f"max {max(seconds):.1f} s over {len(seconds)} runs"
+    )

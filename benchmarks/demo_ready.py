@@ -25,8 +25,10 @@ def one_run() -> float:
         port = free_port()
         started = time.monotonic()
         server = subprocess.Popen(
-            [str(CLI), "demo", "--port", str(port)], env=environment(Path(scratch)),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [str(CLI), "demo", "--port", str(port)],
+            env=environment(Path(scratch)),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         try:
             url = f"http://127.0.0.1:{port}/impact/AR/2023/"

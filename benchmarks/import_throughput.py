@@ -29,28 +29,49 @@ def write(path: Path, lines) -> int:
 
 def peer_support(n):
     for i in range(n):
-        yield {"type": "peer_support", "id": f"hope-{i}", "family_id": f"family-{i // 3}",
-               "state": "AR", "supported_at": f"2023-{1 + i % 12:02d}-15T12:00:00Z"}
+        yield {
+            "type": "peer_support",
+            "id": f"hope-{i}",
+            "family_id": f"family-{i // 3}",
+            "state": "AR",
+            "supported_at": f"2023-{1 + i % 12:02d}-15T12:00:00Z",
+        }
 
 
 def tipline_reports(n):
     for i in range(n):
-        yield {"type": "tipline_report", "id": f"report-{i}", "received_at": "2023-05-01T00:00:00Z",
-               "incident_type": "Child Pornography (possession, manufacture, and distribution)",
-               "reporting_org": "Example Platform 1",
-               "jurisdiction": {"country": "US", "state": "AR"},
-               "made_available_at": "2023-05-02T00:00:00Z",
-               "files": [{"md5": f"{i:032x}", "sha1": f"{i:040x}", "media_type": "image/jpeg"}
-                         for _ in range(2)]}
+        yield {
+            "type": "tipline_report",
+            "id": f"report-{i}",
+            "received_at": "2023-05-01T00:00:00Z",
+            "incident_type": "Child Pornography (possession, manufacture, and distribution)",
+            "reporting_org": "Example Platform 1",
+            "jurisdiction": {"country": "US", "state": "AR"},
+            "made_available_at": "2023-05-02T00:00:00Z",
+            "files": [
+                {"md5": f"{i:032x}", "sha1": f"{i:040x}", "media_type": "image/jpeg"}
+                for _ in range(2)
+            ],
+        }
 
 
 def missing_cases(n):
     for i in range(n):
-        yield {"type": "missing_case", "id": f"case-{i}", "reported_at": "2023-05-01T00:00:00Z",
-               "state": "AR", "case_type": "endangered_runaway", "missing_from_care": True,
-               "reported_by": "child_welfare",
-               "child": {"first_name": "Synthetic", "last_name": f"Child-{i}",
-                         "date_of_birth": "2010-01-01", "sex": "U"}}
+        yield {
+            "type": "missing_case",
+            "id": f"case-{i}",
+            "reported_at": "2023-05-01T00:00:00Z",
+            "state": "AR",
+            "case_type": "endangered_runaway",
+            "missing_from_care": True,
+            "reported_by": "child_welfare",
+            "child": {
+                "first_name": "Synthetic",
+                "last_name": f"Child-{i}",
+                "date_of_birth": "2010-01-01",
+                "sex": "U",
+            },
+        }
 
 
 def timed_import(path: Path, data_dir: Path, database_url: str | None) -> float:
@@ -77,9 +98,11 @@ def main() -> None:
     print(f"machine: {machine()}")
     print("| records | lines | database | seconds | lines/s |")
     print("|---|---:|---|---:|---:|")
-    kinds = [("peer_support", peer_support, args.lines),
-             ("tipline_report (2 files each)", tipline_reports, args.lines // 4),
-             ("missing_case (encrypted child)", missing_cases, args.lines // 4)]
+    kinds = [
+        ("peer_support", peer_support, args.lines),
+        ("tipline_report (2 files each)", tipline_reports, args.lines // 4),
+        ("missing_case (encrypted child)", missing_cases, args.lines // 4),
+    ]
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         for label, generate, n in kinds:
@@ -98,7 +121,9 @@ def main() -> None:
                     if url:
                         with psycopg.connect(admin, autocommit=True) as connection:
                             connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-                print(f"| {label} | {count:,} | {database} | {seconds:.1f} | {count / seconds:,.0f} |")
+                print(
+                    f"| {label} | {count:,} | {database} | {seconds:.1f} | {count / seconds:,.0f} |"
+                )
 
 
 if __name__ == "__main__":

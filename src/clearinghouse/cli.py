@@ -7,7 +7,18 @@ import os
 import sys
 
 # Commands that must not trigger an automatic migration first.
-_NO_AUTO_MIGRATE = {"makemigrations", "migrate", "help", "version", "--help", "-h", "--version", "test", "sqlmigrate", "showmigrations"}
+_NO_AUTO_MIGRATE = {
+    "makemigrations",
+    "migrate",
+    "help",
+    "version",
+    "--help",
+    "-h",
+    "--version",
+    "test",
+    "sqlmigrate",
+    "showmigrations",
+}
 
 
 def _take_data_dir(argv: list[str]) -> list[str]:

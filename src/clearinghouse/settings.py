@@ -11,15 +11,15 @@ import dj_database_url
 
 from clearinghouse import config
 
-ENVIRONMENT = config.env_choice(
-    "CLEARINGHOUSE_ENV", ("development", "production"), "development"
-)
+ENVIRONMENT = config.env_choice("CLEARINGHOUSE_ENV", ("development", "production"), "development")
 PRODUCTION = ENVIRONMENT == "production"
 
 DATA_DIR = config.data_dir()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = config.secret("CLEARINGHOUSE_SECRET_KEY", data_dir=DATA_DIR, generate=not PRODUCTION, nbytes=48)
+SECRET_KEY = config.secret(
+    "CLEARINGHOUSE_SECRET_KEY", data_dir=DATA_DIR, generate=not PRODUCTION, nbytes=48
+)
 # The key that encrypts personal fields at rest (names, dates of birth, contact details).
 FIELD_ENCRYPTION_KEY = config.secret(
     "CLEARINGHOUSE_FIELD_KEY", data_dir=DATA_DIR, generate=not PRODUCTION
@@ -54,11 +54,14 @@ except ValueError as error:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
-        # WAL lets readers work while an import writes; IMMEDIATE makes writers queue for
+        # WAL lets readers work while an import writes (FULL: a commit survives power loss,
+        # not only a crash of the process); IMMEDIATE makes writers queue for
         # the lock up front instead of failing half-way with "database is locked".
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+        ),
     }
 
 INSTALLED_APPS = [
@@ -207,5 +210,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": config.env_str("CLEARINGHOUSE_LOG_LEVEL", "WARNING")},
+    "root": {
+        "handlers": ["console"],
+        "level": config.env_str("CLEARINGHOUSE_LOG_LEVEL", "WARNING"),
+    },
 }

@@ -12,12 +12,16 @@ CLI = Path(sys.executable).with_name("clearinghouse")
 
 
 def run(tmp_path, *args, **env):
-    environment = {key: value for key, value in os.environ.items()
-                   if not key.startswith("CLEARINGHOUSE_") and key != "DATABASE_URL"}
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("CLEARINGHOUSE_") and key != "DATABASE_URL"
+    }
     environment["CLEARINGHOUSE_DATA_DIR"] = str(tmp_path / "data")
     environment.update(env)
-    return subprocess.run([str(CLI), *args], env=environment, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [str(CLI), *args], env=environment, capture_output=True, text=True, timeout=120
+    )
 
 
 def production(**extra):
@@ -43,10 +47,16 @@ def test_production_settings_pass_the_deployment_checks(tmp_path):
         ({"CLEARINGHOUSE_DEBUG": "maybe"}, "CLEARINGHOUSE_DEBUG='maybe' is not a boolean"),
         ({"DATABASE_URL": "bogus://x"}, "DATABASE_URL"),
         ({"CLEARINGHOUSE_NATIONAL_FIGURES": "some"}, "CLEARINGHOUSE_NATIONAL_FIGURES='some'"),
-        ({"CLEARINGHOUSE_ENV": "production"}, "CLEARINGHOUSE_SECRET_KEY (or CLEARINGHOUSE_SECRET_KEY_FILE) must be set"),
+        (
+            {"CLEARINGHOUSE_ENV": "production"},
+            "CLEARINGHOUSE_SECRET_KEY (or CLEARINGHOUSE_SECRET_KEY_FILE) must be set",
+        ),
         (production(CLEARINGHOUSE_DEBUG="1"), "CLEARINGHOUSE_DEBUG cannot be on in production"),
         (production(CLEARINGHOUSE_ALLOWED_HOSTS=""), "CLEARINGHOUSE_ALLOWED_HOSTS must be set"),
-        (production(CLEARINGHOUSE_FIELD_KEY_FILE="/nonexistent/key"), "set CLEARINGHOUSE_FIELD_KEY or CLEARINGHOUSE_FIELD_KEY_FILE, not both"),
+        (
+            production(CLEARINGHOUSE_FIELD_KEY_FILE="/nonexistent/key"),
+            "set CLEARINGHOUSE_FIELD_KEY or CLEARINGHOUSE_FIELD_KEY_FILE, not both",
+        ),
     ],
 )
 def test_it_refuses_a_bad_setting_by_name(tmp_path, env, message):
@@ -70,7 +80,10 @@ def test_secrets_can_come_from_files(tmp_path):
 def test_a_fresh_data_directory_is_created_migrated_and_keeps_its_secrets(tmp_path):
     result = run(tmp_path, "factsheet", "--state", "AR", "--year", "2023")
     assert result.returncode == 0, result.stderr
-    assert "**In 2023, 0 CyberTipline reports were made available to law enforcement in Arkansas.**" in result.stdout
+    assert (
+        "**In 2023, 0 CyberTipline reports were made available to law enforcement in Arkansas.**"
+        in result.stdout
+    )
     data = tmp_path / "data"
     assert (data / "clearinghouse.sqlite3").exists()
     key = (data / "secrets" / "clearinghouse_field_key").read_text()
@@ -81,8 +94,18 @@ def test_a_fresh_data_directory_is_created_migrated_and_keeps_its_secrets(tmp_pa
 
 def test_the_data_directory_can_be_given_on_the_command_line(tmp_path):
     elsewhere = tmp_path / "elsewhere"
-    result = run(tmp_path, "--data-dir", str(elsewhere), "factsheet", "--state", "TX", "--year", "2022",
-                 "--format", "json")
+    result = run(
+        tmp_path,
+        "--data-dir",
+        str(elsewhere),
+        "factsheet",
+        "--state",
+        "TX",
+        "--year",
+        "2022",
+        "--format",
+        "json",
+    )
     assert result.returncode == 0, result.stderr
     assert (elsewhere / "clearinghouse.sqlite3").exists()
     assert '"state": "TX"' in result.stdout
@@ -96,10 +119,25 @@ def test_factsheet_rejects_an_unknown_state_clearly(tmp_path):
 
 
 def test_factsheet_writes_each_format_to_a_file(tmp_path):
-    for fmt, marker in (("text", b"Arkansas Data"), ("markdown", b"## NCMEC's"),
-                        ("html", b"<!doctype html>"), ("json", b'"figures"'), ("pdf", b"%PDF-")):
+    for fmt, marker in (
+        ("text", b"Arkansas Data"),
+        ("markdown", b"## NCMEC's"),
+        ("html", b"<!doctype html>"),
+        ("json", b'"figures"'),
+        ("pdf", b"%PDF-"),
+    ):
         out = tmp_path / f"sheet.{fmt}"
-        result = run(tmp_path, "factsheet", "--state", "AR", "--year", "2023", "--format", fmt,
-                     "--output", str(out))
+        result = run(
+            tmp_path,
+            "factsheet",
+            "--state",
+            "AR",
+            "--year",
+            "2023",
+            "--format",
+            fmt,
+            "--output",
+            str(out),
+        )
         assert result.returncode == 0, result.stderr
         assert marker in out.read_bytes()

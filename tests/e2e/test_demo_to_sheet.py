@@ -16,13 +16,17 @@ SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "state-data-ar
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("demo-world")
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith("CLEARINGHOUSE_") and key != "DATABASE_URL"}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("CLEARINGHOUSE_") and key != "DATABASE_URL"
+    }
     env["CLEARINGHOUSE_DATA_DIR"] = str(data_dir)
 
     def clearinghouse(*args):
-        return subprocess.run([str(CLI), *args], env=env, capture_output=True, text=True,
-                              timeout=300)
+        return subprocess.run(
+            [str(CLI), *args], env=env, capture_output=True, text=True, timeout=300
+        )
 
     result = clearinghouse("demo", "--no-serve")
     assert result.returncode == 0, result.stderr
@@ -36,9 +40,16 @@ def arkansas_2023(clearinghouse):
 
 
 def one_case(case_id, **fields):
-    return {"type": "missing_case", "id": case_id, "reported_at": "2023-12-31T23:59:59Z",
-            "state": "AR", "case_type": "endangered_runaway", "missing_from_care": True,
-            "reported_by": "child_welfare", **fields}
+    return {
+        "type": "missing_case",
+        "id": case_id,
+        "reported_at": "2023-12-31T23:59:59Z",
+        "state": "AR",
+        "case_type": "endangered_runaway",
+        "missing_from_care": True,
+        "reported_by": "child_welfare",
+        **fields,
+    }
 
 
 def test_the_demo_world_prints_the_seed_sheet_word_for_word(world):

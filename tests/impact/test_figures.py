@@ -1,10 +1,9 @@
 import pytest
+import record_builders as make
 from django.db import connection
 
 from clearinghouse.impact.figures import KEYS, FigureUnavailable, figure_value
 from clearinghouse.tipline.models import IncidentType, TiplineReport
-
-import record_builders as make
 
 pytestmark = pytest.mark.django_db
 
@@ -19,12 +18,23 @@ def national(key, year=2023):
 
 def test_the_registry_holds_every_key_of_the_spec():
     assert KEYS == (
-        "tipline.reports_received", "tipline.files_received", "tipline.reports_made_available",
-        "cvip.children_identified", "cvip.submissions_reviewed", "missing.cases",
-        "missing.cases_from_care", "missing.cases_hhs_orr", "missing.cases_other",
-        "missing.from_care_likely_cst_pct", "cst.tipline_reports", "cst.agency_engagements",
-        "hope.families_supported", "faon.families_connected", "adam.cases_assisted",
-        "education.registered_users", "education.new_professionals",
+        "tipline.reports_received",
+        "tipline.files_received",
+        "tipline.reports_made_available",
+        "cvip.children_identified",
+        "cvip.submissions_reviewed",
+        "missing.cases",
+        "missing.cases_from_care",
+        "missing.cases_hhs_orr",
+        "missing.cases_other",
+        "missing.from_care_likely_cst_pct",
+        "cst.tipline_reports",
+        "cst.agency_engagements",
+        "hope.families_supported",
+        "faon.families_connected",
+        "adam.cases_assisted",
+        "education.registered_users",
+        "education.new_professionals",
     )
 
 
@@ -68,8 +78,9 @@ def test_retracted_expired_and_unfinished_reports_never_count():
 
 
 def test_a_report_counts_for_its_state_in_the_year_it_was_made_available():
-    make.reports(2, state="AR", received_at="2023-12-30T00:00:00Z",
-                 made_available_at="2024-01-02T00:00:00Z")
+    make.reports(
+        2, state="AR", received_at="2023-12-30T00:00:00Z", made_available_at="2024-01-02T00:00:00Z"
+    )
     make.reports(1, state="TX", made_available_at="2023-06-02T00:00:00Z")
     make.reports(1, state="AR")  # not made available yet
     make.reports(1, country="PH")  # a foreign referral
@@ -82,8 +93,9 @@ def test_a_report_counts_for_its_state_in_the_year_it_was_made_available():
 
 def test_child_sex_trafficking_reports_are_counted_by_incident_type():
     make.reports(2, incident_type=IncidentType.CHILD_SEX_TRAFFICKING)
-    make.reports(1, incident_type=IncidentType.CHILD_SEX_TRAFFICKING,
-                 status=TiplineReport.Status.RETRACTED)
+    make.reports(
+        1, incident_type=IncidentType.CHILD_SEX_TRAFFICKING, status=TiplineReport.Status.RETRACTED
+    )
     make.reports(4, incident_type=IncidentType.ONLINE_ENTICEMENT)
     assert national("cst.tipline_reports") == 2
 
@@ -107,8 +119,9 @@ def test_likely_trafficking_share_is_of_from_care_cases_rounded():
     make.missing_cases(1, state="AR", missing_from_care=True, likely_cst_victim=True)
     make.missing_cases(4, state="TX", missing_from_care=True)
     make.missing_cases(3, state="TX", likely_cst_victim=True)  # not from care
-    make.missing_cases(2, state="TX", missing_from_care=True, reported_by="hhs_orr",
-                       likely_cst_victim=True)
+    make.missing_cases(
+        2, state="TX", missing_from_care=True, reported_by="hhs_orr", likely_cst_victim=True
+    )
     assert national("missing.from_care_likely_cst_pct") == 20
     assert figure_value("missing.from_care_likely_cst_pct", 2023).text == "20%"
 
@@ -116,8 +129,9 @@ def test_likely_trafficking_share_is_of_from_care_cases_rounded():
 def test_cvip_submissions_count_by_agency_state_and_review_year():
     make.cvip_submissions(3, state="AR", reviewed_at="2023-02-01T00:00:00Z")
     make.cvip_submissions(1, state="AR", reviewed_at=None)
-    make.cvip_submissions(1, state="AR", reviewed_at="2024-01-01T00:00:00Z",
-                          received_at="2023-12-01T00:00:00Z")
+    make.cvip_submissions(
+        1, state="AR", reviewed_at="2024-01-01T00:00:00Z", received_at="2023-12-01T00:00:00Z"
+    )
     make.cvip_submissions(2, state="TX", reviewed_at="2023-02-01T00:00:00Z")
     assert state("cvip.submissions_reviewed") == 3
 

@@ -36,8 +36,14 @@ def test_it_writes_files_as_more_than_whole_millions(value, text):
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(0, "0"), (999, "999"), (1_000, "1,000"), (1_001, "more than 1,000"), (18_436, "more than 18,400"),
-     (18_400, "18,400")],
+    [
+        (0, "0"),
+        (999, "999"),
+        (1_000, "1,000"),
+        (1_001, "more than 1,000"),
+        (18_436, "more than 18,400"),
+        (18_400, "18,400"),
+    ],
 )
 def test_it_floors_to_hundreds_from_a_thousand(value, text):
     assert formatting.more_than_hundreds(value) == text

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import record_builders as make
 
+from clearinghouse.demo.plan import SEED_CITATION as CITATION
 from clearinghouse.impact import sheet as sheet_module
 from clearinghouse.impact.figures import DEFINITIONS_VERSION, FIGURES, NATIONAL, STATE, FigureValue
 from clearinghouse.impact.pdf import as_pdf
@@ -28,36 +29,9 @@ def poppler():
     missing = [tool for tool in POPPLER if shutil.which(tool) is None]
     assert not missing, f"{', '.join(missing)} missing: run `make tools` (Debian poppler-utils)"
 
+
 NAVY = (0x0B, 0x3D, 0x63)
 GOLD = (0xF2, 0xA9, 0x3B)
-CITATION = "NCMEC, Arkansas Data (state data sheet), 2023"
-NATIONAL_2023 = {
-    "tipline.reports_received": 36_210_368,
-    "tipline.files_received": 105_653_162,
-    "cvip.children_identified": 27_130,
-    "missing.cases": 28_886,
-    "missing.cases_from_care": 22_442,
-    "missing.from_care_likely_cst_pct": 19,
-    "cst.tipline_reports": 18_436,
-    "hope.families_supported": 5_759,
-    "education.registered_users": 18_217,
-}
-
-
-def arkansas_2023() -> None:
-    """The seed sheet's Arkansas figures, with the national ones as published statistics."""
-    for metric, value in NATIONAL_2023.items():
-        make.published(metric, 2023, value, CITATION)
-    make.reports(5_070, state="AR", made_available_at="2023-03-01T00:00:00Z")
-    make.cvip_submissions(30, state="AR", reviewed_at="2023-09-01T00:00:00Z")
-    make.missing_cases(203, state="AR", missing_from_care=True, reported_by="child_welfare")
-    make.missing_cases(14, state="AR", reported_by="hhs_orr", missing_from_care=True)
-    make.missing_cases(38, state="AR", reported_by="parent_guardian")
-    make.cst_engagements(17, state="AR")
-    make.peer_support(38, state="AR")
-    make.mental_health_referrals(36, state="AR")
-    make.team_adam(1, state="AR")
-    make.registrations(174, state="AR", profession="law_enforcement")
 
 
 def write(pdf: bytes, tmp_path: Path, name: str = "sheet.pdf") -> Path:
@@ -87,6 +61,7 @@ def words(text: str) -> str:
 
 def page_image(path: Path, tmp_path: Path):
     from PIL import Image as image_module
+
     prefix = tmp_path / "page"
     subprocess.run(
         ["pdftoppm", "-png", "-r", "72", "-singlefile", str(path), str(prefix)], check=True
@@ -102,7 +77,7 @@ def near(pixel: tuple[int, int, int], color: tuple[int, int, int], tolerance: in
 
 
 def test_it_is_one_us_letter_page_with_metadata(tmp_path):
-    arkansas_2023()
+    make.arkansas_2023()
     info = pdfinfo(write(as_pdf(build_sheet("AR", 2023)), tmp_path))
     assert info["Pages"] == "1"
     assert info["Page size"].startswith("612 x 792 pts")
@@ -112,7 +87,7 @@ def test_it_is_one_us_letter_page_with_metadata(tmp_path):
 
 
 def test_render_pdf_gives_the_same_bytes_every_time():
-    arkansas_2023()
+    make.arkansas_2023()
     sheet = build_sheet("AR", 2023)
     first = render(sheet, "pdf")
     assert isinstance(first, bytes)
@@ -120,7 +95,7 @@ def test_render_pdf_gives_the_same_bytes_every_time():
 
 
 def test_its_text_is_the_sheets_with_the_figures(tmp_path):
-    arkansas_2023()
+    make.arkansas_2023()
     text = words(pdftotext(write(as_pdf(build_sheet("AR", 2023)), tmp_path)))
     for sentence in [
         "The National Center for Missing and Exploited Children",
@@ -154,7 +129,7 @@ def test_its_text_is_the_sheets_with_the_figures(tmp_path):
 
 
 def test_the_missing_children_table_has_its_numbers_on_the_row(tmp_path):
-    arkansas_2023()
+    make.arkansas_2023()
     laid_out = pdftotext(write(as_pdf(build_sheet("AR", 2023)), tmp_path), layout=True)
     assert re.search(r"Children Missing From Social Services Facility +203\b", laid_out)
     assert re.search(r"Other Missing Children Cases +38\b", laid_out)
@@ -165,7 +140,7 @@ def test_the_missing_children_table_has_its_numbers_on_the_row(tmp_path):
 
 
 def test_the_page_has_its_header_band_and_a_body(tmp_path):
-    arkansas_2023()
+    make.arkansas_2023()
     image = page_image(write(as_pdf(build_sheet("AR", 2023)), tmp_path), tmp_path)
     assert image.size == (612, 792)
     assert near(image.getpixel((5, 5)), NAVY)  # the header band, edge to edge

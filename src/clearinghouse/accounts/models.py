@@ -71,9 +71,13 @@ class User(AbstractUser):
         if not self.role:
             return
         if self.organization is None:
-            raise ValidationError({"organization": "A user with a role belongs to an organization."})
+            raise ValidationError(
+                {"organization": "A user with a role belongs to an organization."}
+            )
         if self.organization.kind not in self.ROLE_ORGANIZATION_KINDS[self.role]:
             raise ValidationError(
-                {"role": f"A {self.get_role_display().lower()} cannot belong to "
-                         f"a {self.organization.get_kind_display().lower()}."}
+                {
+                    "role": f"A {self.get_role_display().lower()} cannot belong to "
+                    f"a {self.organization.get_kind_display().lower()}."
+                }
             )

@@ -60,9 +60,7 @@ def missing_cases(year: int, state: str | None) -> QuerySet[MissingCase]:
 
 
 def _from_care(cases: QuerySet[MissingCase]) -> QuerySet[MissingCase]:
-    return cases.filter(missing_from_care=True).exclude(
-        reported_by=MissingCase.ReportedBy.HHS_ORR
-    )
+    return cases.filter(missing_from_care=True).exclude(reported_by=MissingCase.ReportedBy.HHS_ORR)
 
 
 def _hhs_orr(cases: QuerySet[MissingCase]) -> QuerySet[MissingCase]:
@@ -141,9 +139,7 @@ def _hope_families_supported(year, state):
 
 
 def _faon_families_connected(year, state):
-    connected = MentalHealthReferral.objects.filter(
-        _in_year("connected_at", year), state=state
-    )
+    connected = MentalHealthReferral.objects.filter(_in_year("connected_at", year), state=state)
     return _count_distinct(connected, "family_id")
 
 
@@ -187,52 +183,111 @@ class Figure:
 FIGURES: dict[str, Figure] = {
     figure.key: figure
     for figure in [
-        Figure("tipline.reports_received", (NATIONAL,),
-               "CyberTipline reports received in the year (finished, not retracted)",
-               _tipline_reports_received, formatting.millions_one_decimal),
-        Figure("tipline.files_received", (NATIONAL,), "Files in those reports",
-               _tipline_files_received, formatting.more_than_millions),
-        Figure("tipline.reports_made_available", (STATE,),
-               "Reports made available to law enforcement in the jurisdiction in the year",
-               _tipline_reports_made_available),
-        Figure("cvip.children_identified", (NATIONAL,),
-               "Children identified, cumulative to the end of the year",
-               _cvip_children_identified),
-        Figure("cvip.submissions_reviewed", (STATE,),
-               "CVIP submissions from the jurisdiction's agencies reviewed in the year",
-               _cvip_submissions_reviewed),
-        Figure("missing.cases", (NATIONAL, STATE), "Missing child cases reported in the year",
-               _missing_cases),
-        Figure("missing.cases_from_care", (NATIONAL, STATE),
-               "Of those, children missing from care (not reported by HHS-ORR)",
-               _missing_cases_from_care),
-        Figure("missing.cases_hhs_orr", (STATE,), "Of those, reported by HHS-ORR",
-               _missing_cases_hhs_orr),
-        Figure("missing.cases_other", (STATE,), "Of those, all other cases",
-               _missing_cases_other),
-        Figure("missing.from_care_likely_cst_pct", (NATIONAL,),
-               "Percent of children missing from care who were likely victims of child sex "
-               "trafficking", _missing_from_care_likely_cst_pct, formatting.percent),
-        Figure("cst.tipline_reports", (NATIONAL,),
-               "CyberTipline reports of child sex trafficking received in the year",
-               _cst_tipline_reports, formatting.more_than_hundreds),
-        Figure("cst.agency_engagements", (STATE,),
-               "Child sex trafficking engagements with the jurisdiction's social service "
-               "agencies in the year", _cst_agency_engagements),
-        Figure("hope.families_supported", (NATIONAL, STATE),
-               "Survivors and families given Team HOPE peer support in the year",
-               _hope_families_supported),
-        Figure("faon.families_connected", (STATE,),
-               "Survivors and families connected to mental health services in the year",
-               _faon_families_connected),
-        Figure("adam.cases_assisted", (STATE,), "Cases with a Team Adam deployment in the year",
-               _adam_cases_assisted, _cases),
-        Figure("education.registered_users", (NATIONAL,),
-               "Training platform registrations, cumulative to the end of the year",
-               _education_registered_users, formatting.more_than_thousands),
-        Figure("education.new_professionals", (STATE,),
-               "New law enforcement and child-serving professionals registered in the year",
-               _education_new_professionals),
+        Figure(
+            "tipline.reports_received",
+            (NATIONAL,),
+            "CyberTipline reports received in the year (finished, not retracted)",
+            _tipline_reports_received,
+            formatting.millions_one_decimal,
+        ),
+        Figure(
+            "tipline.files_received",
+            (NATIONAL,),
+            "Files in those reports",
+            _tipline_files_received,
+            formatting.more_than_millions,
+        ),
+        Figure(
+            "tipline.reports_made_available",
+            (STATE,),
+            "Reports made available to law enforcement in the jurisdiction in the year",
+            _tipline_reports_made_available,
+        ),
+        Figure(
+            "cvip.children_identified",
+            (NATIONAL,),
+            "Children identified, cumulative to the end of the year",
+            _cvip_children_identified,
+        ),
+        Figure(
+            "cvip.submissions_reviewed",
+            (STATE,),
+            "CVIP submissions from the jurisdiction's agencies reviewed in the year",
+            _cvip_submissions_reviewed,
+        ),
+        Figure(
+            "missing.cases",
+            (NATIONAL, STATE),
+            "Missing child cases reported in the year",
+            _missing_cases,
+        ),
+        Figure(
+            "missing.cases_from_care",
+            (NATIONAL, STATE),
+            "Of those, children missing from care (not reported by HHS-ORR)",
+            _missing_cases_from_care,
+        ),
+        Figure(
+            "missing.cases_hhs_orr",
+            (STATE,),
+            "Of those, reported by HHS-ORR",
+            _missing_cases_hhs_orr,
+        ),
+        Figure("missing.cases_other", (STATE,), "Of those, all other cases", _missing_cases_other),
+        Figure(
+            "missing.from_care_likely_cst_pct",
+            (NATIONAL,),
+            "Percent of children missing from care who were likely victims of child sex "
+            "trafficking",
+            _missing_from_care_likely_cst_pct,
+            formatting.percent,
+        ),
+        Figure(
+            "cst.tipline_reports",
+            (NATIONAL,),
+            "CyberTipline reports of child sex trafficking received in the year",
+            _cst_tipline_reports,
+            formatting.more_than_hundreds,
+        ),
+        Figure(
+            "cst.agency_engagements",
+            (STATE,),
+            "Child sex trafficking engagements with the jurisdiction's social service "
+            "agencies in the year",
+            _cst_agency_engagements,
+        ),
+        Figure(
+            "hope.families_supported",
+            (NATIONAL, STATE),
+            "Survivors and families given Team HOPE peer support in the year",
+            _hope_families_supported,
+        ),
+        Figure(
+            "faon.families_connected",
+            (STATE,),
+            "Survivors and families connected to mental health services in the year",
+            _faon_families_connected,
+        ),
+        Figure(
+            "adam.cases_assisted",
+            (STATE,),
+            "Cases with a Team Adam deployment in the year",
+            _adam_cases_assisted,
+            _cases,
+        ),
+        Figure(
+            "education.registered_users",
+            (NATIONAL,),
+            "Training platform registrations, cumulative to the end of the year",
+            _education_registered_users,
+            formatting.more_than_thousands,
+        ),
+        Figure(
+            "education.new_professionals",
+            (STATE,),
+            "New law enforcement and child-serving professionals registered in the year",
+            _education_new_professionals,
+        ),
     ]
 }
 KEYS = tuple(FIGURES)
@@ -278,8 +333,9 @@ def figure_value(key: str, year: int, state: str | None = None) -> FigureValue:
         published = PublishedStatistic.objects.filter(metric=key, year=year).first()
         if published is not None:
             value = formatting.whole(published.value)
-            return FigureValue(key, scope, year, None, value, figure.display(value),
-                               "published", published.source)
+            return FigureValue(
+                key, scope, year, None, value, figure.display(value), "published", published.source
+            )
         if settings.NATIONAL_FIGURES == "published":
             raise FigureUnavailable(f"no published statistic for {key} in {year}")
     value = figure.count(year, state)

@@ -19,7 +19,7 @@ def millions_one_decimal(value: int) -> str:
 
 
 def more_than(value: int, *, unit: int, threshold: int, suffix: str = "", divisor: int = 1) -> str:
-    """"more than N" with N floored to ``unit``, from ``threshold`` up; exact below, and
+    """ "more than N" with N floored to ``unit``, from ``threshold`` up; exact below, and
     exact when the value is a whole number of units (it is then not more than N)."""
     if value < threshold:
         return exact(value)
@@ -30,8 +30,9 @@ def more_than(value: int, *, unit: int, threshold: int, suffix: str = "", diviso
 
 def more_than_millions(value: int) -> str:
     """105,653,162 -> "more than 105 million"."""
-    return more_than(value, unit=1_000_000, threshold=1_000_000, suffix=" million",
-                     divisor=1_000_000)
+    return more_than(
+        value, unit=1_000_000, threshold=1_000_000, suffix=" million", divisor=1_000_000
+    )
 
 
 def more_than_hundreds(value: int) -> str:

@@ -86,7 +86,7 @@ def html_blocks(sheet: Sheet) -> SafeString:
             out.append(f"<h2>{escape(block.text)}</h2>")
         elif block.kind == "table":
             rows = "".join(
-                f"<tr><th scope=\"row\">{escape(label)}</th><td>{_html_spans((value,))}</td></tr>"
+                f'<tr><th scope="row">{escape(label)}</th><td>{_html_spans((value,))}</td></tr>'
                 for label, value in block.rows
             )
             out.append(f'<table class="cases"><tbody>{rows}</tbody></table>')
@@ -95,7 +95,9 @@ def html_blocks(sheet: Sheet) -> SafeString:
 
 def as_html(sheet: Sheet) -> str:
     """A standalone HTML document."""
-    return render_to_string("impact/factsheet_document.html", {"sheet": sheet, "body": html_blocks(sheet)})
+    return render_to_string(
+        "impact/factsheet_document.html", {"sheet": sheet, "body": html_blocks(sheet)}
+    )
 
 
 def as_dict(sheet: Sheet) -> dict:

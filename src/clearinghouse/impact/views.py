@@ -45,13 +45,17 @@ def home(request):
     jurisdictions = Jurisdiction.objects.order_by("name")
     if state and year and jurisdictions.filter(code=state).exists():
         return redirect("impact:sheet", state=state, year=year)
-    return render(request, "impact/home.html", {
-        "jurisdictions": jurisdictions,
-        "years": _years(),
-        "selected_state": state or "AR",
-        "selected_year": year or _default_year(),
-        "error": "Choose a state and a year from the lists." if request.GET else "",
-    })
+    return render(
+        request,
+        "impact/home.html",
+        {
+            "jurisdictions": jurisdictions,
+            "years": _years(),
+            "selected_state": state or "AR",
+            "selected_year": year or _default_year(),
+            "error": "Choose a state and a year from the lists." if request.GET else "",
+        },
+    )
 
 
 def _sheet_or_404(state: str, year: int):
@@ -69,18 +73,24 @@ def _sheet_or_404(state: str, year: int):
 def sheet(request, state: str, year: int):
     sheet = _sheet_or_404(state, year)
     links = {
-        fmt: reverse("impact:sheet-download", kwargs={"state": sheet.state, "year": year, "fmt": ext})
+        fmt: reverse(
+            "impact:sheet-download", kwargs={"state": sheet.state, "year": year, "fmt": ext}
+        )
         for fmt, ext in (("PDF", "pdf"), ("JSON", "json"), ("Markdown", "md"), ("Text", "txt"))
     }
-    return render(request, "impact/sheet.html", {
-        "sheet": sheet,
-        "body": sheet_render.html_blocks(sheet),
-        "jurisdictions": Jurisdiction.objects.order_by("name"),
-        "years": _years(),
-        "selected_state": sheet.state,
-        "selected_year": year,
-        "links": links,
-    })
+    return render(
+        request,
+        "impact/sheet.html",
+        {
+            "sheet": sheet,
+            "body": sheet_render.html_blocks(sheet),
+            "jurisdictions": Jurisdiction.objects.order_by("name"),
+            "years": _years(),
+            "selected_state": sheet.state,
+            "selected_year": year,
+            "links": links,
+        },
+    )
 
 
 _DOWNLOADS = {

@@ -40,7 +40,9 @@ class MissingCase(Record):
 
     reported_at = models.DateTimeField(db_index=True)
     state = models.ForeignKey(
-        "geo.Jurisdiction", on_delete=models.PROTECT, related_name="+",
+        "geo.Jurisdiction",
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="Where the child went missing.",
     )
     case_type = models.CharField(max_length=40, choices=CaseType.choices)

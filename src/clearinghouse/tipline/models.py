@@ -102,7 +102,9 @@ class TiplineReport(Record):
     finished_at = models.DateTimeField(null=True, blank=True)
     retracted_at = models.DateTimeField(null=True, blank=True)
     incident_at = models.DateTimeField(null=True, blank=True)
-    escalated = models.BooleanField(default=False, help_text="The reporter asked for high priority.")
+    escalated = models.BooleanField(
+        default=False, help_text="The reporter asked for high priority."
+    )
     annotations = models.JSONField(default=list, blank=True)
     platform = models.CharField(max_length=200, blank=True)
     document = EncryptedTextField(blank=True, help_text="The report as received.")
@@ -116,18 +118,27 @@ class TiplineReport(Record):
     # Triage and referral.
     priority = models.SmallIntegerField(default=0, db_index=True)
     made_available_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
 
     # Law enforcement's work in the portal.
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="assigned_reports",
     )
     closed_at = models.DateTimeField(null=True, blank=True)

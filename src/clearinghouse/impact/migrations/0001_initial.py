@@ -4,28 +4,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PublishedStatistic',
+            name="PublishedStatistic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=200, unique=True)),
-                ('import_digest', models.CharField(blank=True, editable=False, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('metric', models.CharField(max_length=64)),
-                ('year', models.PositiveSmallIntegerField()),
-                ('value', models.DecimalField(decimal_places=4, max_digits=20)),
-                ('source', models.TextField(help_text='Citation: who published the figure, and where.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=200, unique=True)),
+                ("import_digest", models.CharField(blank=True, editable=False, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("metric", models.CharField(max_length=64)),
+                ("year", models.PositiveSmallIntegerField()),
+                ("value", models.DecimalField(decimal_places=4, max_digits=20)),
+                (
+                    "source",
+                    models.TextField(help_text="Citation: who published the figure, and where."),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('metric', 'year'), name='published_statistic_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("metric", "year"), name="published_statistic_once"
+                    )
+                ],
             },
         ),
     ]

@@ -5,33 +5,97 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Blob',
+            name="Blob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('md5', models.CharField(blank=True, db_index=True, max_length=32, validators=[django.core.validators.RegexValidator('^[0-9a-f]{32}$', 'MD5 must be 32 lowercase hex digits.')])),
-                ('sha1', models.CharField(blank=True, db_index=True, max_length=40, validators=[django.core.validators.RegexValidator('^[0-9a-f]{40}$', 'SHA-1 must be 40 lowercase hex digits.')])),
-                ('pdq', models.CharField(blank=True, max_length=64, validators=[django.core.validators.RegexValidator('^[0-9a-f]{64}$', 'PDQ must be 64 lowercase hex digits.')])),
-                ('media_type', models.CharField(blank=True, max_length=100)),
-                ('sha256', models.CharField(max_length=64, unique=True)),
-                ('size', models.PositiveBigIntegerField()),
-                ('declared_type', models.CharField(blank=True, help_text='The type the sender claimed (name or header).', max_length=100)),
-                ('wrapped_key', models.BinaryField()),
-                ('pdq_quality', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('pending', 'Waiting for analysis'), ('ok', 'Analysed'), ('truncated', 'Truncated'), ('malformed', 'Malformed'), ('mislabelled', 'Mislabelled'), ('bomb', 'Decompression bomb')], default='pending', max_length=16)),
-                ('problem', models.TextField(blank=True, help_text='What analysis found wrong, if anything.')),
-                ('analysed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "md5",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        max_length=32,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9a-f]{32}$", "MD5 must be 32 lowercase hex digits."
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "sha1",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        max_length=40,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9a-f]{40}$", "SHA-1 must be 40 lowercase hex digits."
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "pdq",
+                    models.CharField(
+                        blank=True,
+                        max_length=64,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9a-f]{64}$", "PDQ must be 64 lowercase hex digits."
+                            )
+                        ],
+                    ),
+                ),
+                ("media_type", models.CharField(blank=True, max_length=100)),
+                ("sha256", models.CharField(max_length=64, unique=True)),
+                ("size", models.PositiveBigIntegerField()),
+                (
+                    "declared_type",
+                    models.CharField(
+                        blank=True,
+                        help_text="The type the sender claimed (name or header).",
+                        max_length=100,
+                    ),
+                ),
+                ("wrapped_key", models.BinaryField()),
+                ("pdq_quality", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for analysis"),
+                            ("ok", "Analysed"),
+                            ("truncated", "Truncated"),
+                            ("malformed", "Malformed"),
+                            ("mislabelled", "Mislabelled"),
+                            ("bomb", "Decompression bomb"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "problem",
+                    models.TextField(
+                        blank=True, help_text="What analysis found wrong, if anything."
+                    ),
+                ),
+                ("analysed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
     ]

@@ -5,62 +5,104 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('geo', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("geo", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CstEngagement',
+            name="CstEngagement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=200, unique=True)),
-                ('import_digest', models.CharField(blank=True, editable=False, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('engaged_at', models.DateTimeField(db_index=True)),
-                ('case_ref', models.CharField(blank=True, help_text='The id of a missing case or a tipline report.', max_length=200)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cst_engagements', to='accounts.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=200, unique=True)),
+                ("import_digest", models.CharField(blank=True, editable=False, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("engaged_at", models.DateTimeField(db_index=True)),
+                (
+                    "case_ref",
+                    models.CharField(
+                        blank=True,
+                        help_text="The id of a missing case or a tipline report.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cst_engagements",
+                        to="accounts.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'child sex trafficking engagement',
+                "verbose_name": "child sex trafficking engagement",
             },
         ),
         migrations.CreateModel(
-            name='MentalHealthReferral',
+            name="MentalHealthReferral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=200, unique=True)),
-                ('import_digest', models.CharField(blank=True, editable=False, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('family_id', models.CharField(db_index=True, max_length=200)),
-                ('connected_at', models.DateTimeField(db_index=True)),
-                ('state', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.jurisdiction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=200, unique=True)),
+                ("import_digest", models.CharField(blank=True, editable=False, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("family_id", models.CharField(db_index=True, max_length=200)),
+                ("connected_at", models.DateTimeField(db_index=True)),
+                (
+                    "state",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.jurisdiction",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='PeerSupport',
+            name="PeerSupport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=200, unique=True)),
-                ('import_digest', models.CharField(blank=True, editable=False, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('family_id', models.CharField(db_index=True, max_length=200)),
-                ('supported_at', models.DateTimeField(db_index=True)),
-                ('state', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.jurisdiction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=200, unique=True)),
+                ("import_digest", models.CharField(blank=True, editable=False, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("family_id", models.CharField(db_index=True, max_length=200)),
+                ("supported_at", models.DateTimeField(db_index=True)),
+                (
+                    "state",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.jurisdiction",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Team HOPE peer support',
-                'verbose_name_plural': 'Team HOPE peer support',
+                "verbose_name": "Team HOPE peer support",
+                "verbose_name_plural": "Team HOPE peer support",
             },
         ),
     ]

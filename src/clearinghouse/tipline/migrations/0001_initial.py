@@ -6,56 +6,172 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('geo', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("geo", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TiplineReport',
+            name="TiplineReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=200, unique=True)),
-                ('import_digest', models.CharField(blank=True, editable=False, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('received_at', models.DateTimeField(db_index=True)),
-                ('incident_type', models.CharField(choices=[('child_pornography', 'Child Pornography (possession, manufacture, and distribution)'), ('child_sex_trafficking', 'Child Sex Trafficking'), ('child_sex_tourism', 'Child Sex Tourism'), ('child_sexual_molestation', 'Child Sexual Molestation'), ('misleading_domain_name', 'Misleading Domain Name'), ('misleading_words_or_images', 'Misleading Words or Digital Images on the Internet'), ('online_enticement', 'Online Enticement of Children for Sexual Acts'), ('unsolicited_obscene_material', 'Unsolicited Obscene Material Sent to a Child')], max_length=40)),
-                ('source', models.CharField(choices=[('esp', 'Online platform'), ('public', 'Public')], default='esp', max_length=8)),
-                ('status', models.CharField(choices=[('open', 'Open (not finished by the reporter)'), ('finished', 'Finished'), ('retracted', 'Retracted'), ('expired', 'Expired unfinished')], default='finished', max_length=12)),
-                ('country', models.CharField(blank=True, max_length=2)),
-                ('made_available_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('batched', models.BooleanField(default=False)),
-                ('informational', models.BooleanField(default=False)),
-                ('reporting_org', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organization')),
-                ('state', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='geo.jurisdiction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=200, unique=True)),
+                ("import_digest", models.CharField(blank=True, editable=False, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("received_at", models.DateTimeField(db_index=True)),
+                (
+                    "incident_type",
+                    models.CharField(
+                        choices=[
+                            (
+                                "child_pornography",
+                                "Child Pornography (possession, manufacture, and distribution)",
+                            ),
+                            ("child_sex_trafficking", "Child Sex Trafficking"),
+                            ("child_sex_tourism", "Child Sex Tourism"),
+                            ("child_sexual_molestation", "Child Sexual Molestation"),
+                            ("misleading_domain_name", "Misleading Domain Name"),
+                            (
+                                "misleading_words_or_images",
+                                "Misleading Words or Digital Images on the Internet",
+                            ),
+                            ("online_enticement", "Online Enticement of Children for Sexual Acts"),
+                            (
+                                "unsolicited_obscene_material",
+                                "Unsolicited Obscene Material Sent to a Child",
+                            ),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("esp", "Online platform"), ("public", "Public")],
+                        default="esp",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open (not finished by the reporter)"),
+                            ("finished", "Finished"),
+                            ("retracted", "Retracted"),
+                            ("expired", "Expired unfinished"),
+                        ],
+                        default="finished",
+                        max_length=12,
+                    ),
+                ),
+                ("country", models.CharField(blank=True, max_length=2)),
+                ("made_available_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("batched", models.BooleanField(default=False)),
+                ("informational", models.BooleanField(default=False)),
+                (
+                    "reporting_org",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organization",
+                    ),
+                ),
+                (
+                    "state",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="geo.jurisdiction",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReportFile',
+            name="ReportFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('md5', models.CharField(blank=True, db_index=True, max_length=32, validators=[django.core.validators.RegexValidator('^[0-9a-f]{32}$', 'MD5 must be 32 lowercase hex digits.')])),
-                ('sha1', models.CharField(blank=True, db_index=True, max_length=40, validators=[django.core.validators.RegexValidator('^[0-9a-f]{40}$', 'SHA-1 must be 40 lowercase hex digits.')])),
-                ('pdq', models.CharField(blank=True, max_length=64, validators=[django.core.validators.RegexValidator('^[0-9a-f]{64}$', 'PDQ must be 64 lowercase hex digits.')])),
-                ('media_type', models.CharField(blank=True, max_length=100)),
-                ('position', models.PositiveIntegerField()),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='tipline.tiplinereport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "md5",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        max_length=32,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9a-f]{32}$", "MD5 must be 32 lowercase hex digits."
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "sha1",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        max_length=40,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9a-f]{40}$", "SHA-1 must be 40 lowercase hex digits."
+                            )
+                        ],
+                    ),
+                ),
+                (
+                    "pdq",
+                    models.CharField(
+                        blank=True,
+                        max_length=64,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[0-9a-f]{64}$", "PDQ must be 64 lowercase hex digits."
+                            )
+                        ],
+                    ),
+                ),
+                ("media_type", models.CharField(blank=True, max_length=100)),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="files",
+                        to="tipline.tiplinereport",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['report', 'position'],
+                "ordering": ["report", "position"],
             },
         ),
         migrations.AddIndex(
-            model_name='tiplinereport',
-            index=models.Index(fields=['state', 'made_available_at'], name='tipline_tip_state_i_465e47_idx'),
+            model_name="tiplinereport",
+            index=models.Index(
+                fields=["state", "made_available_at"], name="tipline_tip_state_i_465e47_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportfile',
-            constraint=models.UniqueConstraint(fields=('report', 'position'), name='report_file_position'),
+            model_name="reportfile",
+            constraint=models.UniqueConstraint(
+                fields=("report", "position"), name="report_file_position"
+            ),
         ),
     ]
