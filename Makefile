@@ -8,7 +8,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/clearinghouse
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv browser test test-postgres demo lint format migrations-check clean
+.PHONY: help venv tools browser test test-postgres demo lint format migrations-check clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-17s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -23,13 +23,15 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed ## create .venv and install the project with its dev tools
 
-browser: ## install Debian's chromium for the browser tests, if missing (needs root)
-	scripts/ensure-chromium
+tools: ## install Debian's chromium and poppler-utils for the tests, if missing (needs root)
+	scripts/ensure-test-tools
 
-test: venv browser ## run the tests on SQLite (each run in a fresh temporary data directory)
+browser: tools ## the same as tools
+
+test: venv tools ## run the tests on SQLite (each run in a fresh temporary data directory)
 	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: venv browser ## run the tests on PostgreSQL (POSTGRES_URL; pytest-django creates test_<name>)
+test-postgres: venv tools ## run the tests on PostgreSQL (POSTGRES_URL; pytest-django creates test_<name>)
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 demo: venv ## start the demo: Arkansas 2023 records, served at http://127.0.0.1:8000/

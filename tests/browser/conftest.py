@@ -38,7 +38,7 @@ def demo_site(cli, start_server, tmp_path_factory):
 def browser():
     if not CHROMIUM.exists():
         pytest.fail(
-            f"{CHROMIUM} is missing: run `make browser` (as root) to install Debian's chromium",
+            f"{CHROMIUM} is missing: run `make tools` (as root) to install Debian's chromium",
             pytrace=False,
         )
     from playwright.sync_api import sync_playwright
