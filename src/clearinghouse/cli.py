@@ -18,6 +18,7 @@ _NO_AUTO_MIGRATE = {
     "test",
     "sqlmigrate",
     "showmigrations",
+    "hash",  # reads files, never the database
 }
 
 
