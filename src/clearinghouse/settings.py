@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "clearinghouse.geo",
     "clearinghouse.audit",
     "clearinghouse.media",
+    "clearinghouse.banks",
     "clearinghouse.tipline",
     "clearinghouse.victimid",
     "clearinghouse.missing",

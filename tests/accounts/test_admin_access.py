@@ -115,6 +115,8 @@ def test_the_admin_index_lists_only_models_in_the_analysts_scope(client, staff_a
         "TiplineReport",
         "ReportFile",
         "Blob",
+        "HashBank",
+        "BankHash",
         "CvipSubmission",
         "IdentifiedChild",
         "MissingCase",

@@ -131,6 +131,14 @@ RULES: dict[str, dict[str, Scope]] = {
     "media.Blob": rule(
         admin=ALL, analyst=ALL, case_manager=NONE, officer=NONE, agency_staff=NONE,
     ),
+    # Hash banks describe known abuse material (series, categories): clearinghouse
+    # analysts curate them; nobody outside the clearinghouse sees them.
+    "banks.HashBank": rule(
+        admin=ALL, analyst=ALL, case_manager=NONE, officer=NONE, agency_staff=NONE,
+    ),
+    "banks.BankHash": rule(
+        admin=ALL, analyst=ALL, case_manager=NONE, officer=NONE, agency_staff=NONE,
+    ),
     "victimid.CvipSubmission": rule(
         admin=ALL, analyst=ALL, case_manager=NONE,
         officer=organization("agency"), agency_staff=NONE,

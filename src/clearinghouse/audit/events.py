@@ -8,6 +8,12 @@ ACTIONS = frozenset(
     {
         "impact:factsheet:viewed",
         "imports:file:imported",
+        "media:bank:created",
+        "media:bank:deleted",
+        "media:bank:disabled",
+        "media:bank:enabled",
+        "media:bank:exported",
+        "media:bank:imported",
         "imports:file:rejected",
         "missing:case:viewed",
         "tipline:credential:created",
