@@ -55,8 +55,22 @@ def test_spam_and_sadistic_annotations_weigh_as_they_should():
     )
 
 
-def test_no_report_matches_a_known_hash_list_until_lists_exist():
-    assert triage.matches_known_hash_list(make.make_report(files=2)) is False
+def test_a_report_with_a_file_on_a_hash_bank_is_known_material():
+    from clearinghouse.banks.models import BankHash, HashBank
+
+    known = make.make_report(files=1)
+    known.files.update(md5="a" * 32)
+    new = make.make_report(files=1)
+    new.files.update(md5="0" * 32)
+    bank = HashBank.objects.create(name="known series")
+    BankHash.objects.create(bank=bank, hash_type="md5", value="a" * 32)
+    assert triage.matches_known_hash_list(new) is False
+    assert triage.matches_known_hash_list(known) is True
+    assert triage.priority_for(known) == triage.KNOWN_HASH_MATCH
+
+    bank.enabled = False
+    bank.save()
+    assert triage.matches_known_hash_list(known) is False
 
 
 def test_the_queue_leaves_out_unfinished_available_and_unplaced_reports(analyst):

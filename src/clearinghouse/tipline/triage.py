@@ -47,10 +47,21 @@ URGENT_INCIDENT_TYPE = 2
 
 
 def matches_known_hash_list(report: TiplineReport) -> bool:
-    """Whether a file of the report is on a known hash list (issue 4).
+    """Whether a file of the report is on an enabled hash bank: its MD5 or SHA-1 exactly,
+    or its PDQ (when analysis has computed it) within the bank's distance."""
+    from clearinghouse.banks.matcher import get_matcher
 
-    No hash lists exist yet, so nothing matches; the hash-list work replaces this body.
-    """
+    matcher = get_matcher()
+    for file in report.files.select_related("blob"):
+        blob = file.blob
+        for hash_type in ("md5", "sha1"):
+            value = getattr(file, hash_type) or getattr(blob, hash_type, "")
+            if value and matcher.match_exact(hash_type, value):
+                return True
+        pdq = file.pdq or getattr(blob, "pdq", "")
+        quality = getattr(blob, "pdq_quality", None) if blob else None
+        if pdq and matcher.match_pdq(pdq, quality if quality is not None else 100):
+            return True
     return False
 
 
