@@ -50,6 +50,21 @@ _HASH_LENGTHS = {"md5": 32, "sha1": 40, "pdq": 64}
 
 INCIDENT_TYPES_BY_LABEL = {label: value for value, label in IncidentType.choices}
 
+# The columns ``finish`` changes (locating and ranking included): saving only these keeps
+# the encrypted document and clues from being encrypted and written again.
+FINISH_FIELDS = [
+    "status",
+    "finished_at",
+    "last_changed_at",
+    "updated_at",
+    "state",
+    "country",
+    "location_clue",
+    "location_confidence",
+    "needs_location_review",
+    "priority",
+]
+
 
 class Code(enum.IntEnum):
     """The response codes of the reporting API."""
@@ -188,7 +203,7 @@ def finish(credential: EspCredential, report_id: str, *, now=None) -> Finished:
         report.last_changed_at = now
         locate(report)
         report.priority = triage_priority(report)
-        report.save()
+        report.save(update_fields=FINISH_FIELDS)
         events.record("tipline:report:finished", subject=report, credential=credential.username)
         file_ids = list(report.files.order_by("position").values_list("file_token", flat=True))
     return Finished(report, file_ids)
@@ -258,7 +273,7 @@ def upload(
     token = file_token(report_id, blob.sha256)
     with transaction.atomic():
         report = _open_report(credential, report_id, lock=True)
-        existing = report.files.filter(file_token=token).first()
+        existing = _first(report.files.filter(file_token=token))
         if existing is not None:
             return Uploaded(report, existing, blob.md5)
         position = (report.files.aggregate(last=Max("position"))["last"] or 0) + 1
@@ -290,7 +305,7 @@ def describe_file(
     now = now or timezone.now()
     with transaction.atomic():
         report = _open_report(credential, document.report_id, lock=True)
-        report_file = report.files.filter(file_token=document.file_id).first()
+        report_file = _first(report.files.filter(file_token=document.file_id))
         if report_file is None:
             raise IntakeError(Code.FILE_NOT_FOUND)
         report_file.details = json.dumps(document.details)
@@ -326,7 +341,7 @@ def locate(report: TiplineReport) -> None:
         logger.exception("could not resolve the location of report %s", report.external_id)
         report.needs_location_review = True
         return
-    state = place.state and Jurisdiction.objects.filter(code=place.state).first()
+    state = place.state and _jurisdiction(place.state)
     report.state = state or None
     report.country = (place.country or ("US" if state else ""))[:2]
     report.location_clue = (place.clue or "")[:200]
@@ -344,19 +359,44 @@ def triage_priority(report: TiplineReport) -> int:
 # Helpers ------------------------------------------------------------------------------------
 
 
+_jurisdictions: dict[str, Jurisdiction] = {}
+
+
+def _jurisdiction(code: str) -> Jurisdiction | None:
+    """The jurisdiction with this USPS code. Jurisdictions are reference data that is
+    never deleted (reports protect them), so each process remembers the ones it found
+    and asks the database only about a code it has not seen yet."""
+    known = _jurisdictions.get(code)
+    if known is None:
+        known = _first(Jurisdiction.objects.filter(code=code))
+        if known is not None:
+            _jurisdictions[code] = known
+    return known
+
+
+def _first(queryset):
+    """The first row of a query that matches at most one, without the ``ORDER BY`` that
+    ``QuerySet.first()`` adds (and Django spends time compiling)."""
+    rows = list(queryset[:1])
+    return rows[0] if rows else None
+
+
 def _open_report(credential: EspCredential, report_id: str, *, lock: bool) -> TiplineReport:
     """The credential's organization's report ``report_id``, still open. Another
-    organization's report, an expired one or a malformed id all "do not exist"."""
+    organization's report, an expired one or a malformed id all "do not exist".
+
+    The report's ``document`` (the encrypted text as received, which intake never reads
+    again) is left unloaded; a ``save`` of the result writes only the loaded fields."""
     reports = TiplineReport.objects.filter(
         source=TiplineReport.Source.ESP, reporting_org_id=credential.organization_id
-    )
+    ).defer("document")
     if lock:
         reports = reports.select_for_update()
     try:
         number = int(str(report_id).strip())
     except ValueError:
         raise IntakeError(Code.REPORT_NOT_FOUND) from None
-    report = reports.filter(external_id=str(number)).first() if number > 0 else None
+    report = _first(reports.filter(external_id=str(number))) if number > 0 else None
     if report is None or report.status == TiplineReport.Status.EXPIRED:
         raise IntakeError(Code.REPORT_NOT_FOUND)
     if report.status == TiplineReport.Status.RETRACTED:
