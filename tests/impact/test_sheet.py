@@ -70,8 +70,7 @@ def test_a_state_with_no_records_shows_zeros_and_agrees_in_number():
     assert "**District of Columbia Data**" in text
     assert (
         "**In 2023, 0 CyberTipline reports were made available to law enforcement in "
-        "District of Columbia.**"
-        in text
+        "District of Columbia.**" in text
     )
     assert (
         "In 2023, NCMEC handled 0 cases of missing children from District of Columbia as follows:"
