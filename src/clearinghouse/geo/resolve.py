@@ -122,6 +122,19 @@ def resolve(clues: list[dict]) -> Resolution:
     return _decide(findings, unresolved)
 
 
+def warm_up() -> None:
+    """Load the data the resolver reads lazily (phone-number metadata, ZIP codes, the
+    coordinate index: about 0.35 s of CPU), so that a server does it once at start-up.
+    No database connection is opened."""
+    resolve(
+        [
+            {"kind": "zip", "party": "suspect", "zip_code": "72201"},
+            {"kind": "phone", "party": "victim", "number": "+1 501 555 0100"},
+            {"kind": "coordinates", "party": "incident", "latitude": 34.7, "longitude": -92.3},
+        ]
+    )
+
+
 def _findings(clue: object, order: int, notes: list[str]) -> list[_Finding]:
     if not isinstance(clue, dict):
         raise _Unusable(f"clue {order + 1} is not a mapping but {type(clue).__name__}")

@@ -65,27 +65,13 @@ class Server(BaseApplication):
         self.cfg.set("when_ready", lambda arbiter: self.when_ready())
 
     def load(self):
+        from clearinghouse.geo import resolve
         from clearinghouse.wsgi import application
 
-        warm_up()
+        # Loaded once in the master before it forks the workers (``preload_app``), not
+        # by each worker's first request while a client waits.
+        resolve.warm_up()
         return application
-
-
-def warm_up() -> None:
-    """Loads, once in the master before it forks the workers (``preload_app``), what the
-    first request of each worker would otherwise load while a client waits: the location
-    resolver that ``/ispws/finish`` imports lazily, with its phone-number, country and
-    coordinate data (about 0.35 s of CPU a process). No database connection is opened."""
-    try:
-        from clearinghouse.geo import resolve
-    except ImportError:
-        return
-    resolve.resolve(
-        [
-            {"kind": "address", "party": "suspect", "zip": "72201", "state": "AR", "country": "US"},
-            {"kind": "phone", "party": "victim", "number": "501-555-0100"},
-        ]
-    )
 
 
 class Command(BaseCommand):
