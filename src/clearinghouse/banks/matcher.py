@@ -1,15 +1,16 @@
 """Matching hashes against the enabled banks.
 
 MD5 and SHA-1 are looked up in the database (an exact index). PDQ and video-PDQ frame
-hashes are range-searched in memory: every bank hash is held bit-packed (``uint8[n, 32]``)
-and a query XORs against all rows and counts bits (``np.bitwise_count``), which is exact
-(100% recall) and runs at memory speed in numpy.
+hashes are range-searched in memory by ``clearinghouse.banks.pdq_index``: multi-index
+hashing compiled with numba, exact (100% recall at any threshold), thousands of lookups
+a second against ten million hashes.
 
 The index lives per process. It is loaded once and then refreshed incrementally: each
-refresh reads only the rows with an id above the largest one already loaded, so a hash
-added to a bank is matchable at the next query (or within ``refresh_seconds``) without a
-rebuild. Bank state (enabled, threshold, deleted) is read at query time, and every hit is
-confirmed against the database, so disabled or deleted banks never match.
+refresh reads only the rows with an id above the largest one already loaded, and new rows
+are searched by a scan until there are enough of them to index, so a hash added to a bank
+is matchable at the next query (or within ``refresh_seconds``) without a rebuild. Bank
+state (enabled, threshold, deleted) is read at query time, and every hit is confirmed
+against the database, so disabled or deleted banks never match.
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from clearinghouse.banks.models import BankHash, HashBank
+from clearinghouse.banks.pdq_index import PackedIndex, pack_words
+
+__all__ = ["Match", "Matcher", "PackedIndex", "get_matcher", "pack", "distances"]
 
 MIN_QUALITY = 50  # PDQ hashes of lower quality are kept but never used to match
 VIDEO_MATCH_FRACTION = 0.8
-_CHUNK_ROWS = 1 << 20  # rows compared at once, bounding the temporary arrays
 
 
 @dataclass(frozen=True)
@@ -52,56 +55,10 @@ def pack(hex_hashes: Sequence[str]) -> np.ndarray:
     return np.frombuffer(raw, dtype=np.uint8).reshape(len(hex_hashes), 32)
 
 
-def distances(index: np.ndarray, query: np.ndarray) -> np.ndarray:
-    """Hamming distance from one packed query (``uint8[32]``) to every row of ``index``."""
-    words = index.view(np.uint64)
-    query_words = np.ascontiguousarray(query).view(np.uint64)
-    out = np.empty(len(index), dtype=np.uint16)
-    for start in range(0, len(index), _CHUNK_ROWS):
-        block = np.bitwise_xor(words[start : start + _CHUNK_ROWS], query_words)
-        out[start : start + len(block)] = np.bitwise_count(block).sum(axis=1, dtype=np.uint16)
-    return out
-
-
-class PackedIndex:
-    """Bit-packed hashes with their row ids and bank ids, growing by doubling."""
-
-    def __init__(self) -> None:
-        self.size = 0
-        self.bits = np.empty((0, 32), dtype=np.uint8)
-        self.ids = np.empty(0, dtype=np.int64)
-        self.bank_ids = np.empty(0, dtype=np.int64)
-
-    def append(self, ids: Sequence[int], bank_ids: Sequence[int], values: Sequence[str]) -> None:
-        needed = self.size + len(ids)
-        if needed > len(self.ids):
-            capacity = max(needed, 2 * len(self.ids), 1024)
-            self.bits = _grown(self.bits, capacity)
-            self.ids = _grown(self.ids, capacity)
-            self.bank_ids = _grown(self.bank_ids, capacity)
-        self.bits[self.size : needed] = pack(values)
-        self.ids[self.size : needed] = ids
-        self.bank_ids[self.size : needed] = bank_ids
-        self.size = needed
-
-    def within(self, query: np.ndarray, thresholds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Row ids and distances of the rows within their bank's threshold of ``query``.
-        ``thresholds[bank_id]`` is -1 for a bank that must not match."""
-        found = distances(self.bits[: self.size], query)
-        bank_ids = self.bank_ids[: self.size]
-        if len(bank_ids) and bank_ids.max() >= len(thresholds):  # a deleted newest bank
-            thresholds = np.pad(
-                thresholds, (0, int(bank_ids.max()) + 1 - len(thresholds)), constant_values=-1
-            )
-        limit = thresholds[bank_ids]
-        hits = np.flatnonzero(found.astype(np.int32) <= limit)
-        return self.ids[: self.size][hits], found[hits]
-
-
-def _grown(array: np.ndarray, capacity: int) -> np.ndarray:
-    grown = np.empty((capacity, *array.shape[1:]), dtype=array.dtype)
-    grown[: len(array)] = array
-    return grown
+def distances(packed: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """Hamming distance from one packed query (``uint8[32]``) to every row of ``packed``
+    (``uint8[n, 32]``), by brute force: the reference the index is checked against."""
+    return np.bitwise_count(np.bitwise_xor(packed, query)).sum(axis=1, dtype=np.uint16)
 
 
 class Matcher:
@@ -166,15 +123,15 @@ class Matcher:
         """
         if quality is None or quality < MIN_QUALITY:
             return []
-        queries = pack([hashes] if isinstance(hashes, str) else list(hashes))
+        queries = pack_words([hashes] if isinstance(hashes, str) else list(hashes))
         thresholds = self._thresholds()
-        best: dict[int, int] = {}
         with self._lock:
             self.refresh()
-            for query in queries:
-                ids, found = self.indexes["pdq"].within(query, thresholds)
-                for row_id, distance in zip(ids.tolist(), found.tolist(), strict=True):
-                    best[row_id] = min(distance, best.get(row_id, distance))
+            found = self.indexes["pdq"].search(queries, thresholds)
+            hit_ids = self.indexes["pdq"].ids[found.row]
+        best: dict[int, int] = {}
+        for row_id, distance in zip(hit_ids.tolist(), found.distance.tolist(), strict=True):
+            best[row_id] = min(distance, best.get(row_id, distance))
         return self._confirmed(best, "pdq")
 
     def match_video(self, frames: Sequence[tuple[str, int]]) -> list[Match]:
@@ -189,12 +146,15 @@ class Matcher:
         if not usable:
             return []
         thresholds = self._thresholds()
-        nearest_per_frame: list[dict[int, int]] = []
         with self._lock:
             self.refresh()
-            for query in pack(usable):
-                ids, found = self.indexes["vpdq"].within(query, thresholds)
-                nearest_per_frame.append(dict(zip(ids.tolist(), found.tolist(), strict=True)))
+            found = self.indexes["vpdq"].search(pack_words(usable), thresholds)
+            hit_ids = self.indexes["vpdq"].ids[found.row]
+        nearest_per_frame: list[dict[int, int]] = [{} for _ in usable]
+        for frame, row_id, distance in zip(
+            found.query.tolist(), hit_ids.tolist(), found.distance.tolist(), strict=True
+        ):
+            nearest_per_frame[frame][row_id] = distance
         row_ids = {row_id for nearest in nearest_per_frame for row_id in nearest}
         rows = BankHash.objects.filter(id__in=row_ids, bank__enabled=True).select_related("bank")
         video_of = {row.id: (row.bank.name, row.label) for row in rows}

@@ -15,7 +15,6 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-import pdqhash
 from django.conf import settings
 from django.utils import timezone
 from PIL import (  # the plugins imported register the formats opened here
@@ -33,6 +32,7 @@ from PIL import (  # the plugins imported register the formats opened here
 
 from clearinghouse.media import magic, vault
 from clearinghouse.media.models import Blob
+from clearinghouse.media.pdq import pdq as compiled_pdq
 
 logger = logging.getLogger(__name__)
 
@@ -154,14 +154,13 @@ def as_displayed(image: Image.Image) -> Image.Image:
         image = image.convert("RGBA")
         white = Image.new("RGBA", image.size, (255, 255, 255, 255))
         image = Image.alpha_composite(white, image)
-    return image.convert("RGB")
+    return image if image.mode == "RGB" else image.convert("RGB")  # already a copy
 
 
-def pdq(image: Image.Image) -> tuple[str, int]:
-    """PDQ hash (64 hex digits) and quality (0-100) of a displayed RGB image."""
-    pixels = np.ascontiguousarray(np.asarray(image, dtype=np.uint8))
-    bits, quality = pdqhash.compute(pixels)
-    return np.packbits(np.asarray(bits, dtype=np.uint8)).tobytes().hex(), int(quality)
+def pdq(image: Image.Image | np.ndarray) -> tuple[str, int]:
+    """PDQ hash (64 hex digits) and quality (0-100) of a displayed RGB image (or its
+    pixels), bit for bit the reference's (``clearinghouse.media.pdq``)."""
+    return compiled_pdq(np.asarray(image, dtype=np.uint8))
 
 
 # Analysis ----------------------------------------------------------------------------

@@ -22,7 +22,7 @@ def analyse_blob(blob_id: int) -> str:
     if blob is None:
         return "missing"
     try:
-        return analysis.analyse(blob).status
+        blob = analysis.analyse(blob)
     except Exception as error:  # analyse records its own failures; this is the last net
         logger.exception("analysis of blob %s could not be recorded", blob_id)
         Blob.objects.filter(pk=blob_id).update(
@@ -31,6 +31,20 @@ def analyse_blob(blob_id: int) -> str:
             analysed_at=timezone.now(),
         )
         return Blob.Status.MALFORMED
+    _match_known_material(blob)
+    return blob.status
+
+
+def _match_known_material(blob: Blob) -> None:
+    """Tipline reports are matched against the hash banks when they are finished, but a
+    file's PDQ is only known now: the reports carrying it are ranked again. A failure
+    here is logged and leaves the analysis recorded."""
+    from clearinghouse.tipline import triage  # the tipline builds on media, not the reverse
+
+    try:
+        triage.reprioritize_reports_with(blob)
+    except Exception:
+        logger.exception("matching blob %s against the hash banks failed", blob.pk)
 
 
 def enqueue_pending() -> int:

@@ -41,6 +41,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from clearinghouse.media import magic
 from clearinghouse.media.models import Blob
@@ -343,6 +345,47 @@ def sweep_temp(older_than: timedelta | float = timedelta(hours=1)) -> int:
         except FileNotFoundError:
             continue
     return removed
+
+
+def sweep_orphans(older_than: timedelta = timedelta(days=1)) -> int:
+    """Deletes stored files that no record refers to, and returns how many.
+
+    Bytes can outlive their purpose: an upload whose report was finished or retracted
+    while the bytes were being written is refused, but its bytes were already stored;
+    a record can be deleted. Any model with a foreign key to ``Blob`` counts as a
+    reference, whatever app it is in. ``older_than`` spares bytes whose record is still
+    being written. Each file is deleted under a lock on its row, after checking again
+    that nothing refers to it: a writer that takes the row's lock first (see
+    ``lock_for_reference``) keeps it.
+    """
+    cutoff = timezone.now() - older_than
+    references = [
+        Exists(relation.related_model._base_manager.filter(**{relation.field.name: OuterRef("pk")}))
+        for relation in Blob._meta.related_objects
+    ]
+    unreferenced = Blob.objects.filter(created_at__lt=cutoff)
+    for reference in references:
+        unreferenced = unreferenced.filter(~reference)
+    removed = 0
+    for pk in list(unreferenced.values_list("pk", flat=True)):
+        with transaction.atomic():
+            locked = Blob.objects.select_for_update().filter(pk=pk).first()
+            if locked is None or not unreferenced.filter(pk=pk).exists():
+                continue
+            locked.delete()
+            final = path_for(locked.sha256)
+            transaction.on_commit(functools.partial(final.unlink, missing_ok=True))
+        removed += 1
+    if removed:
+        logger.info("removed %d stored files that no record refers to", removed)
+    return removed
+
+
+def lock_for_reference(blob: Blob) -> bool:
+    """Locks a stored file's row until the end of the caller's transaction, in which the
+    caller then refers to it; False when ``sweep_orphans`` has just removed it (the
+    caller should store the bytes again)."""
+    return Blob.objects.select_for_update().filter(pk=blob.pk).exists()
 
 
 # Reading -----------------------------------------------------------------------------
