@@ -2,8 +2,18 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget, AdminTextInputWidget
 
-from clearinghouse.accounts.admin_scoping import AuditedChangeViewMixin, RecordAdmin
-from clearinghouse.missing.models import MissingCase, TeamAdamDeployment
+from clearinghouse.accounts.admin_scoping import (
+    AuditedChangeViewMixin,
+    RecordAdmin,
+    ScopedModelAdmin,
+    ScopedTabularInline,
+)
+from clearinghouse.missing.models import (
+    MissingCase,
+    TeamAdamActivity,
+    TeamAdamConsultant,
+    TeamAdamDeployment,
+)
 
 
 class MissingCaseForm(forms.ModelForm):
@@ -83,10 +93,31 @@ class MissingCaseAdmin(AuditedChangeViewMixin, RecordAdmin):
     )
 
 
+class TeamAdamActivityInline(ScopedTabularInline):
+    """Activities' notes are encrypted: the inline shows when and what kind only."""
+
+    model = TeamAdamActivity
+    fields = ("occurred_on", "kind", "logged_by")
+    readonly_fields = ("logged_by",)
+    extra = 0
+
+
 @admin.register(TeamAdamDeployment)
 class TeamAdamDeploymentAdmin(RecordAdmin):
-    list_display = ("external_id", "case_ref", "state", "deployed_at")
-    list_filter = (("state", admin.RelatedOnlyFieldListFilter),)
+    list_display = ("external_id", "case_ref", "state", "status", "deployed_at", "ended_at")
+    list_filter = ("status", ("state", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("state",)
     search_fields = ("external_id", "case_ref")
     date_hierarchy = "deployed_at"
+    exclude = ("case", "requested_by", "request_reason")
+    filter_horizontal = ("consultants",)
+    inlines = (TeamAdamActivityInline,)
+
+
+@admin.register(TeamAdamConsultant)
+class TeamAdamConsultantAdmin(ScopedModelAdmin):
+    """The consultants Team Adam can deploy (case managers pick them on a request)."""
+
+    list_display = ("name", "home_state", "active")
+    list_filter = ("active",)
+    search_fields = ("name",)
