@@ -342,12 +342,27 @@ def figure_value(key: str, year: int, state: str | None = None) -> FigureValue:
     return FigureValue(key, scope, year, state, value, figure.display(value), "records", None)
 
 
-def sheet_figures(state: str, year: int) -> dict[str, dict[str, FigureValue]]:
-    """Every figure a state's sheet shows: ``{"state": {...}, "national": {...}}``."""
-    values: dict[str, dict[str, FigureValue]] = {STATE: {}, NATIONAL: {}}
-    for figure in FIGURES.values():
-        if STATE in figure.scopes:
-            values[STATE][figure.key] = figure_value(figure.key, year, state)
-        if NATIONAL in figure.scopes:
-            values[NATIONAL][figure.key] = figure_value(figure.key, year)
-    return values
+def national_figures(year: int) -> dict[str, FigureValue]:
+    """Every national figure of a year's sheets (the same on each state's sheet)."""
+    return {
+        figure.key: figure_value(figure.key, year)
+        for figure in FIGURES.values()
+        if NATIONAL in figure.scopes
+    }
+
+
+def sheet_figures(
+    state: str, year: int, national: dict[str, FigureValue] | None = None
+) -> dict[str, dict[str, FigureValue]]:
+    """Every figure a state's sheet shows: ``{"state": {...}, "national": {...}}``.
+    ``national`` gives the national figures when the caller has them already (all the
+    sheets of a year share them)."""
+    state_values = {
+        figure.key: figure_value(figure.key, year, state)
+        for figure in FIGURES.values()
+        if STATE in figure.scopes
+    }
+    return {
+        STATE: state_values,
+        NATIONAL: national if national is not None else national_figures(year),
+    }
