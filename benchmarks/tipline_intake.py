@@ -14,7 +14,8 @@ without an upload. The flows measured, each one "complete report":
 - ``fileinfo3``: submit + 3 x (upload of a tiny, distinct 64-byte file + fileinfo) + finish;
 - ``upload200k``: submit + upload of a distinct 200 KB file + fileinfo + finish;
 - ``status``: one authenticated ``GET /ispws/status`` (one query, no transaction): not a
-  report, the floor of what gunicorn + Django + the credential check cost a request.
+  report, the floor of what the web server, the reporting API and its credential check
+  cost a request.
 
 Each configuration gets a scratch database (PostgreSQL: a new database on the given
 server, dropped afterwards), a fresh data directory, one platform credential, and its own
@@ -279,8 +280,14 @@ def _processes() -> dict[int, tuple[str, int]]:
     return found
 
 
-def _children(pid: int) -> list[int]:
-    return [child for child, (_, parent) in _processes().items() if parent == pid]
+def _descendants(pid: int) -> list[int]:
+    """The server's processes: the web server and its workers, task worker, scheduler."""
+    processes = _processes()
+    found, frontier = [], [pid]
+    while frontier:
+        frontier = [child for child, (_, parent) in processes.items() if parent in frontier]
+        found += frontier
+    return found
 
 
 def _postgres_ticks() -> dict[int, int]:
@@ -416,7 +423,7 @@ def _load(label, flow, clients, port, auth, server, args) -> dict:
     for generator in generators:
         generator.start()
     time.sleep(max(0.0, warmup_end - time.time()))
-    server_pids = [server.pid, *_children(server.pid)]
+    server_pids = [server.pid, *_descendants(server.pid)]
     server_before = sum(_ticks(pid) for pid in server_pids)
     postgres_before = _postgres_ticks()
     busy_before, total_before = _busy_ticks()

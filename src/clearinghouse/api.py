@@ -14,7 +14,11 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
 from ninja.security import django_auth
 
+from clearinghouse.education.api import router as education_router
+from clearinghouse.missing.api import router as missing_router
+from clearinghouse.support.api import router as support_router
 from clearinghouse.tipline.api import router as tipline_router
+from clearinghouse.victimid.api import router as victimid_router
 
 
 class LocalSwagger(DocsBase):
@@ -42,3 +46,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/tipline/", tipline_router)
+api.add_router("/missing/", missing_router)
+api.add_router("/support/", support_router)
+api.add_router("/education/", education_router)
+api.add_router("/cvip/", victimid_router)

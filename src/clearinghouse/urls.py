@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from clearinghouse.api import api
+from clearinghouse.education import urls as education_urls
 from clearinghouse.tipline import urls as tipline_urls
 
 admin.site.site_header = "Clearinghouse administration"
@@ -13,6 +14,12 @@ urlpatterns = [
     path("api/", api.urls),
     path("ispws/", include("clearinghouse.tipline.ispws.urls")),
     path("tipline/", include("clearinghouse.tipline.urls", namespace="tipline")),
+    path("missing/", include("clearinghouse.missing.urls", namespace="missing")),
+    path("posterapi/", include("clearinghouse.posterapi.urls", namespace="posterapi")),
     path("report/", include((tipline_urls.public_urlpatterns, "report"))),
+    path("cvip/", include("clearinghouse.victimid.urls", namespace="victimid")),
+    path("support/", include("clearinghouse.support.urls", namespace="support")),
+    path("education/", include("clearinghouse.education.urls", namespace="education")),
+    path("training/", include((education_urls.public_urlpatterns, "training"))),
     path("", include("clearinghouse.impact.urls", namespace="impact")),
 ]

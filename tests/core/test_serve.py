@@ -1,4 +1,4 @@
-"""``clearinghouse serve``: gunicorn in a subprocess, spoken to over real HTTP."""
+"""``clearinghouse serve``: the web server in a subprocess, spoken to over real HTTP."""
 
 from __future__ import annotations
 

@@ -20,6 +20,24 @@ from xml.sax.saxutils import escape
 XML = "text/xml; charset=utf-8"
 
 
+class Headers(dict):
+    """Response headers by name, whatever the case (HTTP header names are
+    case-insensitive, and servers differ: granian sends them in lower case)."""
+
+    def __init__(self, items=()) -> None:
+        pairs = items.items() if isinstance(items, dict) else items
+        super().__init__((name.lower(), value) for name, value in pairs)
+
+    def __getitem__(self, name: str) -> str:
+        return super().__getitem__(name.lower())
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and super().__contains__(name.lower())
+
+    def get(self, name: str, default=None):
+        return super().get(name.lower(), default)
+
+
 @dataclass
 class Answer:
     """One HTTP response and, when it is a response document, what it says."""
@@ -45,8 +63,8 @@ class Answer:
         return self.fields.get("fileId")
 
 
-def read_answer(status: int, headers: dict[str, str], body: bytes) -> Answer:
-    answer = Answer(status, headers, body)
+def read_answer(status: int, headers, body: bytes) -> Answer:
+    answer = Answer(status, Headers(headers), body)
     if body.strip():
         root = ElementTree.fromstring(body)  # noqa: S314 (our own test server's answer)
         answer.root_tag = root.tag
@@ -68,7 +86,7 @@ class EspClient:
         )
         if not path.endswith("/xsd"):
             return read_answer(status, response_headers, response_body)
-        return Answer(status, response_headers, response_body)
+        return Answer(status, Headers(response_headers), response_body)
 
     def send(self, method: str, path: str, body: bytes, headers: dict[str, str]):
         connection = http.client.HTTPConnection(self.host, self.port, timeout=60)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.hashers import identify_hasher
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from clearinghouse.accounts.models import Organization
 from clearinghouse.tipline import credentials
@@ -72,13 +73,41 @@ def test_a_wrong_password_or_unknown_user_is_refused():
     assert credentials.authenticate("nobody", "guess") is None
 
 
-def test_a_changed_password_hash_is_checked_again():
+def test_a_changed_password_hash_is_checked_again_once_the_trust_window_ends(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(credentials, "_clock", lambda: now[0])
     password = run("create", "--org", "Example Social", "--username", "social")[-1]
     assert credentials.authenticate("social", password) is not None
 
     EspCredential.objects.filter(username="social").update(password_hash="md5$x$00")
+    # Within the window the credential read a moment ago is trusted: no query.
+    now[0] += credentials.REVALIDATE_AFTER / 2
+    assert credentials.authenticate("social", password) is not None
+    now[0] += credentials.REVALIDATE_AFTER
 
     assert credentials.authenticate("social", password) is None
+
+
+def test_a_revocation_by_another_process_is_seen_once_the_trust_window_ends(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(credentials, "_clock", lambda: now[0])
+    password = run("create", "--org", "Example Social", "--username", "social")[-1]
+    assert credentials.authenticate("social", password) is not None
+
+    # Another process (the CLI, an admin page on another worker) revokes it.
+    EspCredential.objects.filter(username="social").update(revoked_at=timezone.now())
+    now[0] += credentials.REVALIDATE_AFTER
+
+    assert credentials.authenticate("social", password) is None
+
+
+def test_the_trust_window_never_accepts_another_password(monkeypatch):
+    monkeypatch.setattr(credentials, "_clock", lambda: 1000.0)
+    password = run("create", "--org", "Example Social", "--username", "social")[-1]
+    assert credentials.authenticate("social", password) is not None
+
+    assert credentials.authenticate("social", password + "x") is None
+    assert credentials.authenticate("social", password) is not None
 
 
 def test_an_administrator_revokes_credentials_in_the_admin(client):

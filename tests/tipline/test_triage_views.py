@@ -63,7 +63,11 @@ def test_signing_in_lands_each_role_on_its_screen(client, cast):
     assert signed_in(client, cast.ar_officer).get(home)["Location"] == reverse(
         "tipline:portal-queue"
     )
-    assert signed_in(client, cast.case_manager).get(home).status_code == 403
+    assert signed_in(client, cast.case_manager).get(home)["Location"] == reverse(
+        "missing:dashboard"
+    )
+    assert signed_in(client, cast.ar_agency_staff).get(home)["Location"] == reverse("support:home")
+    assert signed_in(client, cast.no_role).get(home).status_code == 403
 
 
 @pytest.mark.parametrize("who", ["case_manager", "ar_officer", "ar_agency_staff", "no_role"])

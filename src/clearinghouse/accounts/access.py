@@ -14,7 +14,9 @@ The table is least privilege: each role sees what its work needs and nothing mor
 - officer: tipline reports (and their files) resolved to their agency's jurisdiction, and
   only once made available to law enforcement there; their own agency's CVIP
   submissions; missing cases and Team Adam deployments in their jurisdiction.
-- agency_staff: their own organization's CST engagements.
+- agency_staff: their own organization's CST engagements; for a child-welfare agency,
+  the missing cases of children in its care (it is the case's custodial agency), with
+  their photos, posters and Team Adam deployments.
 
 Accounts (users, permission groups) are for admins only; an agency's people see their
 own organization; the 56 jurisdictions are public reference data that every role sees.
@@ -143,16 +145,59 @@ RULES: dict[str, dict[str, Scope]] = {
         admin=ALL, analyst=ALL, case_manager=NONE,
         officer=organization("agency"), agency_staff=NONE,
     ),
+    # A submission's files and their matches go with the submission.
+    "victimid.CvipItem": rule(
+        admin=ALL, analyst=ALL, case_manager=NONE,
+        officer=organization("submission__agency"), agency_staff=NONE,
+    ),
     "victimid.IdentifiedChild": rule(
         admin=ALL, analyst=ALL, case_manager=NONE, officer=NONE, agency_staff=NONE,
     ),
     "missing.MissingCase": rule(
         admin=ALL, analyst=ALL, case_manager=ALL,
-        officer=jurisdiction("state"), agency_staff=NONE,
+        officer=jurisdiction("state"), agency_staff=organization("custodial_agency"),
     ),
     "missing.TeamAdamDeployment": rule(
         admin=ALL, analyst=ALL, case_manager=ALL,
-        officer=jurisdiction("state"), agency_staff=NONE,
+        officer=jurisdiction("state"), agency_staff=organization("case__custodial_agency"),
+    ),
+    # A case's companions, photos and Team Adam work follow the case: an officer sees
+    # those of their jurisdiction's cases. Consultants are the clearinghouse's own people.
+    "missing.Companion": rule(
+        admin=ALL, analyst=ALL, case_manager=ALL,
+        officer=jurisdiction("case__state"), agency_staff=organization("case__custodial_agency"),
+    ),
+    "missing.CasePhoto": rule(
+        admin=ALL, analyst=ALL, case_manager=ALL,
+        officer=jurisdiction("case__state"), agency_staff=organization("case__custodial_agency"),
+    ),
+    "missing.TeamAdamActivity": rule(
+        admin=ALL, analyst=NONE, case_manager=ALL,
+        officer=jurisdiction("deployment__state"),
+        agency_staff=organization("deployment__case__custodial_agency"),
+    ),
+    "missing.TeamAdamConsultant": rule(
+        admin=ALL, analyst=NONE, case_manager=ALL, officer=NONE, agency_staff=NONE,
+    ),
+    # Poster API partners and their credentials are account management; posters are
+    # public while published, and reach partners through /posterapi/, not these rules.
+    "posterapi.PosterOrganization": rule(
+        admin=ALL, analyst=NONE, case_manager=ALL, officer=NONE, agency_staff=NONE,
+    ),
+    "posterapi.PosterClient": rule(
+        admin=ALL, analyst=NONE, case_manager=NONE, officer=NONE, agency_staff=NONE,
+    ),
+    "posterapi.PosterToken": rule(
+        admin=ALL, analyst=NONE, case_manager=NONE, officer=NONE, agency_staff=NONE,
+    ),
+    "posterapi.Poster": rule(
+        admin=ALL, analyst=NONE, case_manager=ALL,
+        officer=jurisdiction("case__state"), agency_staff=organization("case__custodial_agency"),
+    ),
+    "posterapi.PosterPhoto": rule(
+        admin=ALL, analyst=NONE, case_manager=ALL,
+        officer=jurisdiction("poster__case__state"),
+        agency_staff=organization("poster__case__custodial_agency"),
     ),
     "support.CstEngagement": rule(
         admin=ALL, analyst=NONE, case_manager=ALL,
@@ -163,6 +208,27 @@ RULES: dict[str, dict[str, Scope]] = {
         admin=ALL, analyst=NONE, case_manager=ALL, officer=NONE, agency_staff=NONE,
     ),
     "support.MentalHealthReferral": rule(
+        admin=ALL, analyst=NONE, case_manager=ALL, officer=NONE, agency_staff=NONE,
+    ),
+    # The logs of an engagement follow the engagement: its agency's staff see them.
+    "support.YouthEngagement": rule(
+        admin=ALL, analyst=NONE, case_manager=ALL,
+        officer=NONE, agency_staff=organization("engagement__agency"),
+    ),
+    "support.MultidisciplinaryMeeting": rule(
+        admin=ALL, analyst=NONE, case_manager=ALL,
+        officer=NONE, agency_staff=organization("engagement__agency"),
+    ),
+    "support.Family": rule(
+        admin=ALL, analyst=NONE, case_manager=ALL, officer=NONE, agency_staff=NONE,
+    ),
+    "support.Volunteer": rule(
+        admin=ALL, analyst=NONE, case_manager=ALL, officer=NONE, agency_staff=NONE,
+    ),
+    "support.PeerMatch": rule(
+        admin=ALL, analyst=NONE, case_manager=ALL, officer=NONE, agency_staff=NONE,
+    ),
+    "support.MentalHealthProvider": rule(
         admin=ALL, analyst=NONE, case_manager=ALL, officer=NONE, agency_staff=NONE,
     ),
     "education.TrainingRegistration": rule(
@@ -188,6 +254,10 @@ RULES: dict[str, dict[str, Scope]] = {
     ),
     # Groups bundle Django permissions: managing them is managing accounts.
     "auth.Group": rule(
+        admin=ALL, analyst=NONE, case_manager=NONE, officer=NONE, agency_staff=NONE,
+    ),
+    # The leases of the periodic jobs (``core.schedule``) are the platform's own machinery.
+    "core.ScheduledJob": rule(
         admin=ALL, analyst=NONE, case_manager=NONE, officer=NONE, agency_staff=NONE,
     ),
     # Public reference data (names and codes of the 56 jurisdictions), needed to pick a

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from clearinghouse.audit.models import AuditEvent
+from clearinghouse.core import fastsql
 
 ACTIONS = frozenset(
     {
+        "education:registration:created",
+        "education:registration:exported",
+        "education:registration:listed",
+        "education:registration:viewed",
         "impact:factsheet:viewed",
         "imports:file:imported",
         "media:bank:created",
@@ -16,7 +21,58 @@ ACTIONS = frozenset(
         "media:bank:imported",
         "imports:file:rejected",
         "missing:case:viewed",
+        "missing:adam:activity_logged",
+        "missing:adam:requested",
+        "missing:adam:updated",
+        "missing:case:closed",
+        "missing:case:created",
+        "missing:case:located_deceased",
+        "missing:case:recovered",
+        "missing:case:reopened",
+        "missing:case:updated",
+        "missing:photo:added",
+        "missing:photo:viewed",
+        "missing:poster:published",
+        "missing:poster:viewed",
+        "missing:poster:withdrawn",
+        "posterapi:client:created",
+        "posterapi:client:revoked",
+        "posterapi:photo:viewed",
+        "posterapi:poster:deleted",
+        "posterapi:poster:put",
+        "posterapi:poster:viewed",
+        "posterapi:posters:searched",
+        "posterapi:secret:rotated",
+        "posterapi:token:issued",
+        "support:contact:created",
+        "support:engagement:changed",
+        "support:engagement:closed",
+        "support:engagement:created",
+        "support:engagement:viewed",
+        "support:family:created",
+        "support:family:listed",
+        "support:family:viewed",
+        "support:match:created",
+        "support:match:ended",
+        "support:meeting:created",
+        "support:provider:changed",
+        "support:provider:created",
+        "support:referral:closed",
+        "support:referral:connected",
+        "support:referral:created",
+        "support:volunteer:changed",
+        "support:volunteer:created",
+        "support:volunteer:listed",
+        "support:youth_engagement:created",
         "tipline:credential:created",
+        "victimid:child:identified",
+        "victimid:registry:viewed",
+        "victimid:report:exported",
+        "victimid:submission:processed",
+        "victimid:submission:rejected",
+        "victimid:submission:reviewed",
+        "victimid:submission:submitted",
+        "victimid:submission:viewed",
         "tipline:credential:revoked",
         "tipline:file:uploaded",
         "tipline:file:viewed",
@@ -34,13 +90,45 @@ ACTIONS = frozenset(
 )
 
 
-def record(action: str, *, actor=None, subject=None, **detail) -> AuditEvent:
+# The audit trail is written on every request of the reporting API: one statement,
+# compiled once (``fastsql``), instead of the ORM's ``create``.
+_insert = fastsql.Insert(AuditEvent)
+
+
+def _event(action: str, actor, subject, detail: dict) -> AuditEvent:
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    return AuditEvent.objects.create(
-        action=action,
+    return AuditEvent(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
         subject_type=subject._meta.label_lower if subject is not None else "",
-        subject_id=str(subject.pk) if subject is not None else "",
+        subject_id=str(subject.pk) if subject is not None and subject.pk is not None else "",
         detail=detail,
     )
+
+
+def record(action: str, *, actor=None, subject=None, **detail) -> AuditEvent:
+    event = _event(action, actor, subject, detail)
+    _insert(event)
+    return event
+
+
+def insert_and_record(
+    insert: fastsql.Insert, subject, action: str, *, actor=None, **detail
+) -> AuditEvent:
+    """Inserts the new record ``subject`` (with ``insert``) and records ``action`` about
+    it, atomically: on PostgreSQL in one statement (``fastsql.Insert.with_dependent``)."""
+    event = _event(action, actor, subject, detail)
+    insert.with_dependent(subject, event, "subject_id")
+    return event
+
+
+def update_and_record(
+    update: fastsql.Update, subject, action: str, *, actor=None, **detail
+) -> AuditEvent:
+    """Writes the change to ``subject`` (with ``update``) and records ``action`` about it,
+    in one statement on PostgreSQL (``fastsql.Update.with_dependent``). Call it in the
+    transaction of the action, as ``record``."""
+    event = _event(action, actor, subject, detail)
+    update.with_dependent(subject, event)
+    return event

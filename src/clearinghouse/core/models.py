@@ -19,3 +19,25 @@ class Record(models.Model):
 
     def __str__(self) -> str:
         return self.external_id
+
+
+class ScheduledJob(models.Model):
+    """The lease of one periodic job (``clearinghouse.core.schedule``): one row a job,
+    shared by every scheduler of the deployment.
+
+    A scheduler runs a job only after moving ``due_at`` one interval ahead and taking
+    the lease in one conditional UPDATE, so two schedulers (on two machines) never run
+    the same job in the same interval; a scheduler that dies mid-run holds the lease
+    only until ``lease_until``.
+    """
+
+    name = models.CharField(max_length=100, primary_key=True)
+    due_at = models.DateTimeField(help_text="When the job may run next.")
+    lease_until = models.DateTimeField(null=True, blank=True)
+    holder = models.CharField(max_length=200, blank=True, help_text="host:pid of the last run")
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_outcome = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -17,24 +17,28 @@ import hashlib
 import importlib
 import json
 import logging
-import uuid
+import secrets
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
 from clearinghouse.audit import events
+from clearinghouse.core import fastsql
 from clearinghouse.geo.models import Jurisdiction
 from clearinghouse.tipline import triage
 from clearinghouse.tipline.models import EspCredential, IncidentType, ReportFile, TiplineReport
 
 logger = logging.getLogger(__name__)
 
-# Report ids are the row's primary key plus this offset: unique without a second
-# sequence, and clearly apart from the small numbers a test or an import might use.
-REPORT_ID_OFFSET = 100_000_000
+# Report ids are random 16-digit numbers: they say nothing about how many reports there
+# are or when one came in, and at tens of millions of reports a year two drawing the
+# same id is a once-in-a-lifetime event (the unique index refuses it; submit draws again).
+REPORT_ID_LOW = 10**15
+REPORT_ID_SPAN = 9 * 10**15
+SUBMIT_ATTEMPTS = 3
 
 # An open report that is never finished is discarded 24 hours after it was opened, or
 # 1 hour after its last change, whichever is later.
@@ -168,29 +172,37 @@ def submit(credential: EspCredential, document: ReportDocument, *, now=None) -> 
     incident_at = _aware(document.incident_at)
     if incident_at > now + CLOCK_SKEW:
         raise IntakeError(Code.VALIDATION_FAILED, "incidentDateTime is in the future")
-    with transaction.atomic():
-        report = TiplineReport.objects.create(
-            external_id=f"pending-{uuid.uuid4().hex}",
-            received_at=now,
-            last_changed_at=now,
-            incident_type=incident_type,
-            source=TiplineReport.Source.ESP,
-            status=TiplineReport.Status.OPEN,
-            reporting_org_id=credential.organization_id,
-            credential=credential,
-            incident_at=incident_at,
-            escalated=document.escalated,
-            annotations=list(document.annotations),
-            informational="informational" in document.annotations,
-            batched=document.batched,
-            platform=document.platform[:200],
-            document=document.text,
-            clues=json.dumps(document.clues),
-        )
-        report.external_id = str(report.pk + REPORT_ID_OFFSET)
-        report.save(update_fields=["external_id"])
-        events.record("tipline:report:submitted", subject=report, credential=credential.username)
-    return report
+    report = TiplineReport(
+        received_at=now,
+        last_changed_at=now,
+        incident_type=incident_type,
+        source=TiplineReport.Source.ESP,
+        status=TiplineReport.Status.OPEN,
+        reporting_org_id=credential.organization_id,
+        credential=credential,
+        incident_at=incident_at,
+        escalated=document.escalated,
+        annotations=list(document.annotations),
+        informational="informational" in document.annotations,
+        batched=document.batched,
+        platform=document.platform[:200],
+        document=document.text,
+        clues=json.dumps(document.clues),
+    )
+    for attempt in range(1, SUBMIT_ATTEMPTS + 1):
+        report.external_id = str(REPORT_ID_LOW + secrets.randbelow(REPORT_ID_SPAN))
+        try:
+            events.insert_and_record(
+                _insert_report, report, "tipline:report:submitted", credential=credential.username
+            )
+        except IntegrityError:
+            report.pk = None
+            report._state.adding = True
+            if attempt == SUBMIT_ATTEMPTS:
+                raise
+        else:
+            return report
+    raise AssertionError("unreachable")
 
 
 def finish(credential: EspCredential, report_id: str, *, now=None) -> Finished:
@@ -202,10 +214,12 @@ def finish(credential: EspCredential, report_id: str, *, now=None) -> Finished:
         report.finished_at = now
         report.last_changed_at = now
         locate(report)
-        report.priority = triage_priority(report)
-        report.save(update_fields=FINISH_FIELDS)
-        events.record("tipline:report:finished", subject=report, credential=credential.username)
-        file_ids = list(report.files.order_by("position").values_list("file_token", flat=True))
+        file_ids = _file_tokens(report)
+        # A report without files cannot match a hash bank: no need to ask.
+        report.priority = triage.priority_for(report, known_material=None if file_ids else False)
+        events.update_and_record(
+            _save_finished, report, "tipline:report:finished", credential=credential.username
+        )
     return Finished(report, file_ids)
 
 
@@ -273,6 +287,10 @@ def upload(
     token = file_token(report_id, blob.sha256)
     with transaction.atomic():
         report = _open_report(credential, report_id, lock=True)
+        if not vault.lock_for_reference(blob):
+            # Unreferenced bytes were being swept as this upload found them: the
+            # platform sends the file again.
+            raise IntakeError(Code.FILE_UPLOAD_FAILED, "please send the file again")
         existing = _first(report.files.filter(file_token=token))
         if existing is not None:
             return Uploaded(report, existing, blob.md5)
@@ -381,22 +399,47 @@ def _first(queryset):
     return rows[0] if rows else None
 
 
+# What intake reads of an open report: enough to check it, place it and rank it. The
+# encrypted ``document`` (never read again by intake) is left out.
+_OPEN_REPORT_FIELDS = [
+    "external_id",
+    "status",
+    "source",
+    "reporting_org",
+    "credential",
+    "received_at",
+    "last_changed_at",
+    "incident_type",
+    "escalated",
+    "annotations",
+    "batched",
+    "clues",
+]
+_OPEN_REPORT_WHERE = "source = %s AND reporting_org_id = %s AND external_id = %s"
+_select_report = fastsql.SelectOne(TiplineReport, _OPEN_REPORT_FIELDS, _OPEN_REPORT_WHERE)
+_select_report_for_update = fastsql.SelectOne(
+    TiplineReport, _OPEN_REPORT_FIELDS, _OPEN_REPORT_WHERE, lock=True
+)
+_insert_report = fastsql.Insert(TiplineReport)
+_save_finished = fastsql.Update(TiplineReport, FINISH_FIELDS)
+
+
 def _open_report(credential: EspCredential, report_id: str, *, lock: bool) -> TiplineReport:
     """The credential's organization's report ``report_id``, still open. Another
     organization's report, an expired one or a malformed id all "do not exist".
 
-    The report's ``document`` (the encrypted text as received, which intake never reads
-    again) is left unloaded; a ``save`` of the result writes only the loaded fields."""
-    reports = TiplineReport.objects.filter(
-        source=TiplineReport.Source.ESP, reporting_org_id=credential.organization_id
-    ).defer("document")
-    if lock:
-        reports = reports.select_for_update()
+    Only the fields of ``_OPEN_REPORT_FIELDS`` are loaded; a ``save`` of the result
+    writes only the loaded fields."""
     try:
         number = int(str(report_id).strip())
     except ValueError:
         raise IntakeError(Code.REPORT_NOT_FOUND) from None
-    report = _first(reports.filter(external_id=str(number))) if number > 0 else None
+    select = _select_report_for_update if lock else _select_report
+    report = (
+        select(TiplineReport.Source.ESP, credential.organization_id, str(number))
+        if 0 < number < 2**63
+        else None
+    )
     if report is None or report.status == TiplineReport.Status.EXPIRED:
         raise IntakeError(Code.REPORT_NOT_FOUND)
     if report.status == TiplineReport.Status.RETRACTED:
@@ -404,6 +447,16 @@ def _open_report(credential: EspCredential, report_id: str, *, lock: bool) -> Ti
     if report.status == TiplineReport.Status.FINISHED:
         raise IntakeError(Code.REPORT_FINISHED)
     return report
+
+
+_FILE_TOKENS_SQL = (
+    f"SELECT file_token FROM {ReportFile._meta.db_table} WHERE report_id = %s ORDER BY position"  # noqa: S608
+)
+
+
+def _file_tokens(report: TiplineReport) -> list[str]:
+    """The fileIds of the report's files, in upload order."""
+    return [token for (token,) in fastsql.fetch_all(ReportFile, _FILE_TOKENS_SQL, [report.pk])]
 
 
 def _aware(moment: datetime.datetime) -> datetime.datetime:

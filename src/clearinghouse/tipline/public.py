@@ -7,7 +7,7 @@ exist and goes to the analysts' queue like a platform's report.
 
 The form is open to anybody, so each client address may send only ``RATE_LIMIT``
 reports in ``RATE_WINDOW`` seconds. The count lives in the shared cache (files in the
-data directory, or Redis), so every gunicorn worker sees the same count.
+data directory, or Redis), so every web worker sees the same count.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import secrets
 
-from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
 from clearinghouse.audit import events
+from clearinghouse.core.ratelimit import RateLimit
 from clearinghouse.tipline import triage
 from clearinghouse.tipline.forms import MAX_FILE_BYTES
 from clearinghouse.tipline.models import TiplineReport
@@ -35,23 +35,17 @@ _SUSPECT_ADDRESS = ("suspect_city", "suspect_state", "suspect_zip_code")
 # -- rate limit --------------------------------------------------------------------------
 
 
-def _rate_key(client: str) -> str:
-    return f"tipline:public-report:{client}"
+_LIMIT = RateLimit("tipline:public-report", RATE_LIMIT, RATE_WINDOW)
 
 
 def is_rate_limited(client: str) -> bool:
     """Whether ``client`` has already sent ``RATE_LIMIT`` reports in this window."""
-    return cache.get(_rate_key(client), 0) >= RATE_LIMIT
+    return _LIMIT.exceeded(client)
 
 
 def count_report(client: str) -> None:
-    """Counts one more report from ``client``; the window starts with the first."""
-    key = _rate_key(client)
-    if not cache.add(key, 1, timeout=RATE_WINDOW):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr: a new window
-            cache.add(key, 1, timeout=RATE_WINDOW)
+    """Counts one more from ``client``; the window starts with the first."""
+    _LIMIT.count(client)
 
 
 # -- the report --------------------------------------------------------------------------

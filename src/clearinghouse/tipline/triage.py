@@ -65,13 +65,18 @@ def matches_known_hash_list(report: TiplineReport) -> bool:
     return False
 
 
-def priority_for(report: TiplineReport) -> int:
+def priority_for(report: TiplineReport, *, known_material: bool | None = None) -> int:
     """How urgent a finished report is: higher first. Batched (viral) reports are
-    ordered after every other report by the queue, whatever their priority."""
+    ordered after every other report by the queue, whatever their priority.
+
+    ``known_material`` is whether a file is on a hash bank, when the caller already
+    knows (e.g. a report without files); otherwise the banks are asked."""
     annotations = set(report.annotations or [])
+    if known_material is None:
+        known_material = matches_known_hash_list(report)
     return (
         ESCALATED * report.escalated
-        + KNOWN_HASH_MATCH * matches_known_hash_list(report)
+        + KNOWN_HASH_MATCH * known_material
         + IMMINENT_DANGER * bool(annotations & IMMINENT_DANGER_ANNOTATIONS)
         + URGENT_INCIDENT_TYPE * (report.incident_type in URGENT_INCIDENT_TYPES)
     )
@@ -82,6 +87,21 @@ def prioritize(report: TiplineReport) -> int:
     report.priority = priority_for(report)
     TiplineReport.objects.filter(pk=report.pk).update(priority=report.priority)
     return report.priority
+
+
+def reprioritize_reports_with(blob) -> int:
+    """Ranks again the finished reports carrying ``blob``, once analysis has computed its
+    PDQ: a file known only by its picture is known material from then on. Returns how
+    many reports changed priority. (A report finished later is ranked at its finish.)"""
+    if not blob.pdq:
+        return 0
+    changed = 0
+    reports = TiplineReport.objects.filter(files__blob=blob, status=Status.FINISHED).distinct()
+    for report in reports:
+        before = report.priority
+        if prioritize(report) != before:
+            changed += 1
+    return changed
 
 
 # -- the analysts' queues ----------------------------------------------------------------
