@@ -53,6 +53,9 @@ def migrate_if_needed(verbosity: int = 0) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     argv = _take_data_dir(list(sys.argv[1:] if argv is None else argv))
+    from clearinghouse.core import allocator
+
+    allocator.tune()  # task workers, CVIP and `hash` decode images all day
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clearinghouse.settings")
 
     from clearinghouse.config import ConfigurationError

@@ -2,6 +2,10 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from clearinghouse.core import allocator
+
+allocator.tune()
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clearinghouse.settings")
 _site = get_wsgi_application()
 

@@ -184,6 +184,8 @@ class Matcher:
 
     def _confirmed(self, best: dict[int, int], hash_type: str) -> list[Match]:
         """The hits that the database still holds, in an enabled bank, as ``Match``es."""
+        if not best:  # most files match nothing: no query for them
+            return []
         rows = BankHash.objects.filter(id__in=best, hash_type=hash_type, bank__enabled=True)
         matches = [
             Match(row.bank.name, row.label, hash_type, best[row.id], row.value)
