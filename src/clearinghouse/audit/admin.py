@@ -8,7 +8,7 @@ from clearinghouse.audit.models import AuditEvent
 class AuditEventAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     """The audit trail can be read, never written or erased through the admin."""
 
-    list_display = ("at", "action", "actor", "subject_type", "subject_id")
+    list_display = ("at", "sequence", "action", "actor", "subject_type", "subject_id")
     list_filter = ("action", "subject_type")
     search_fields = ("action", "subject_id", "actor__username")
     date_hierarchy = "at"

@@ -1,4 +1,7 @@
-"""Writing the audit trail. Call ``record`` in the same transaction as the action."""
+"""Writing the audit trail. Call ``record`` in the same transaction as the action.
+
+Events are inserted unsealed, so that writers never wait for one another; the sealer
+(``audit.chain``) puts them in the hash chain within a second or so."""
 
 from __future__ import annotations
 
@@ -7,11 +10,25 @@ from clearinghouse.core import fastsql
 
 ACTIONS = frozenset(
     {
+        "accounts:session:expired",
+        "accounts:sessions:ended",
+        "accounts:user:disabled_inactive",
+        "accounts:user:locked",
+        "accounts:user:unlocked",
+        "accounts:user:logged_in",
+        "accounts:user:logged_out",
+        "accounts:user:login_failed",
+        "audit:event:exported",
+        "audit:event:listed",
+        "core:database:backed_up",
+        "core:database:restored",
+        "core:keys:rotated",
         "education:registration:created",
         "education:registration:exported",
         "education:registration:listed",
         "education:registration:viewed",
         "impact:factsheet:viewed",
+        "impact:provenance:listed",
         "imports:file:imported",
         "media:bank:created",
         "media:bank:deleted",
