@@ -16,11 +16,11 @@ import hashlib
 import hmac
 import secrets
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from clearinghouse.audit import events
+from clearinghouse.core import crypto
 from clearinghouse.core.ratelimit import RateLimit
 from clearinghouse.education.models import TrainingRegistration
 
@@ -41,12 +41,19 @@ def count_signup(client: str) -> None:
     _LIMIT.count(client)
 
 
-def email_digest(email: str) -> str:
-    """A digest of the address, keyed with the field key, so that it cannot be looked up
-    from a list of known addresses without the key."""
-    key = hashlib.sha256(b"training email digest:" + settings.FIELD_ENCRYPTION_KEY.encode())
+def email_digests(email: str) -> list[str]:
+    """Digests of the address, keyed with each field key (the one to store first, see
+    ``crypto.digest_keys``), so that it cannot be looked up from a list of known
+    addresses without the key."""
     normalized = email.strip().lower().encode()
-    return hmac.new(key.digest(), normalized, hashlib.sha256).hexdigest()
+    return [
+        hmac.new(key, normalized, hashlib.sha256).hexdigest()
+        for key in crypto.digest_keys(b"training email digest:")
+    ]
+
+
+def email_digest(email: str) -> str:
+    return email_digests(email)[0]
 
 
 @transaction.atomic
@@ -60,8 +67,8 @@ def register(
     job_title: str = "",
 ) -> tuple[TrainingRegistration, bool]:
     """Keeps a sign-up; returns the registration and whether it is new."""
-    digest = email_digest(email)
-    existing = TrainingRegistration.objects.filter(email_digest=digest).first()
+    digests = email_digests(email)
+    existing = TrainingRegistration.objects.filter(email_digest__in=digests).first()
     if existing is not None:
         return existing, False
     registration = TrainingRegistration.objects.create(
@@ -71,7 +78,7 @@ def register(
         profession=profession,
         full_name=full_name,
         email=email.strip(),
-        email_digest=digest,
+        email_digest=digests[0],
         job_title=job_title,
         agency_name=agency_name,
     )

@@ -16,9 +16,12 @@ counter; the associated data is the header and a byte saying whether the segment
 last. Reordered, altered, truncated or extended files therefore fail to open (the
 "STREAM" construction of Hoang, Reyhanitabar, Rogaway and Vizár).
 
-The file key is wrapped (AES-256-GCM) under a key derived from ``settings.VAULT_KEY``,
-bound to the file's SHA-256 so a wrapped key cannot be moved to another blob:
-``wrapped_key = key version (1 byte) | nonce (12) | sealed key (32 + 16)``.
+The file key is wrapped (AES-256-GCM) under a key derived from the writing key of the
+keyring ``settings.VAULT_KEY`` (``clearinghouse.core.keyring``), bound to the file's
+SHA-256 so a wrapped key cannot be moved to another blob:
+``wrapped_key = format (1 byte: 2) | key id (4) | nonce (12) | sealed key (32 + 16)``.
+Format 1, written before keyrings, has no key id and is tried under every key of the
+ring; ``clearinghouse keys rotate`` re-wraps both under the writing key.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from clearinghouse.core import keyring
 from clearinghouse.media import magic
 from clearinghouse.media.models import Blob
 
@@ -55,7 +59,8 @@ HEADER_BYTES = len(FORMAT_MAGIC) + NONCE_PREFIX_BYTES
 SEGMENT_BYTES = 64 * 1024
 TAG_BYTES = 16
 MAX_SEGMENTS = 2**32
-KEY_VERSION = 1
+KEY_VERSION = 2
+LEGACY_KEY_VERSION = 1
 DEFAULT_MAX_FILE_BYTES = 2 * 1024**3
 TEMP_SUFFIX = ".part"
 
@@ -97,13 +102,14 @@ def path_for(sha256: str) -> Path:
 # Keys ------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=4)
-def _key_encryption_cipher(secret: str, version: int) -> AESGCM:
+@functools.lru_cache(maxsize=8)
+def _key_encryption_cipher(secret: str) -> AESGCM:
+    # The label of format 1, kept so that keys wrapped before keyrings still open.
     key = HKDF(
         algorithm=hashes.SHA256(),
         length=32,
         salt=None,
-        info=b"clearinghouse vault key wrapping v%d" % version,
+        info=b"clearinghouse vault key wrapping v1",
     ).derive(secret.encode())
     return AESGCM(key)
 
@@ -113,21 +119,46 @@ def _wrapping_context(sha256: str) -> bytes:
 
 
 def wrap_key(file_key: bytes, sha256: str) -> bytes:
+    identifier, secret = keyring.writing(settings.VAULT_KEY)
     nonce = os.urandom(12)
-    cipher = _key_encryption_cipher(settings.VAULT_KEY, KEY_VERSION)
-    sealed = cipher.encrypt(nonce, file_key, _wrapping_context(sha256))
-    return bytes([KEY_VERSION]) + nonce + sealed
+    sealed = _key_encryption_cipher(secret).encrypt(nonce, file_key, _wrapping_context(sha256))
+    return bytes([KEY_VERSION]) + identifier + nonce + sealed
+
+
+def wrapping_key_id(wrapped: bytes) -> bytes | None:
+    """The id of the key a file key is wrapped under; None for format 1 (no id)."""
+    wrapped = bytes(wrapped)
+    if wrapped[:1] != bytes([KEY_VERSION]):
+        return None
+    return wrapped[1 : 1 + keyring.KEY_ID_BYTES]
+
+
+def _unwrapping_candidates(wrapped: bytes, sha256: str) -> tuple[list[str], bytes]:
+    """The keys that may open a wrapped key, and what they must open."""
+    if wrapped[:1] == bytes([KEY_VERSION]):
+        identifier = wrapped[1 : 1 + keyring.KEY_ID_BYTES]
+        secret = keyring.by_id(settings.VAULT_KEY).get(identifier)
+        if secret is None:
+            raise WrongKey(
+                f"blob {sha256[:12]}: wrapped under key {identifier.hex()}, which "
+                "CLEARINGHOUSE_VAULT_KEY does not hold"
+            )
+        return [secret], wrapped[1 + keyring.KEY_ID_BYTES :]
+    if wrapped[:1] == bytes([LEGACY_KEY_VERSION]):
+        return [secret for _, secret in keyring.parse(settings.VAULT_KEY)], wrapped[1:]
+    raise WrongKey(f"blob {sha256[:12]}: unknown key version")
 
 
 def unwrap_key(wrapped: bytes, sha256: str) -> bytes:
-    wrapped = bytes(wrapped)
-    if not wrapped or wrapped[0] != KEY_VERSION:
-        raise WrongKey(f"blob {sha256[:12]}: unknown key version")
-    cipher = _key_encryption_cipher(settings.VAULT_KEY, KEY_VERSION)
-    try:
-        return cipher.decrypt(wrapped[1:13], wrapped[13:], _wrapping_context(sha256))
-    except InvalidTag:
-        raise WrongKey(f"blob {sha256[:12]}: key does not open under the vault key") from None
+    secrets_to_try, body = _unwrapping_candidates(bytes(wrapped), sha256)
+    for secret in secrets_to_try:
+        try:
+            return _key_encryption_cipher(secret).decrypt(
+                body[:12], body[12:], _wrapping_context(sha256)
+            )
+        except InvalidTag:
+            continue
+    raise WrongKey(f"blob {sha256[:12]}: key does not open under the vault key")
 
 
 # Segments ----------------------------------------------------------------------------

@@ -17,19 +17,26 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.conf import settings
-
+from clearinghouse.core import crypto
 from clearinghouse.missing.models import MissingCase
 
 # How alike two normalized names must be (difflib ratio, 0..1) to be the same child.
 SAME_CHILD = 0.85
 
 
-def match_key(date_of_birth: datetime.date | None) -> str:
+def match_keys(date_of_birth: datetime.date | None) -> list[str]:
+    """The date's digest under each field key, the one to store first (see
+    ``crypto.digest_keys``)."""
     if date_of_birth is None:
-        return ""
-    key = hashlib.sha256(b"missing child match key:" + settings.FIELD_ENCRYPTION_KEY.encode())
-    return hmac.new(key.digest(), date_of_birth.isoformat().encode(), hashlib.sha256).hexdigest()
+        return [""]
+    return [
+        hmac.new(key, date_of_birth.isoformat().encode(), hashlib.sha256).hexdigest()
+        for key in crypto.digest_keys(b"missing child match key:")
+    ]
+
+
+def match_key(date_of_birth: datetime.date | None) -> str:
+    return match_keys(date_of_birth)[0]
 
 
 def normalized_name(*parts: str) -> str:
@@ -73,7 +80,7 @@ def same_child(
     if date_of_birth is None or not normalized_name(first, last):
         return []
     _backfill_keys()
-    candidates = MissingCase.objects.filter(child_match_key=match_key(date_of_birth))
+    candidates = MissingCase.objects.filter(child_match_key__in=match_keys(date_of_birth))
     if exclude is not None:
         candidates = candidates.exclude(pk=exclude.pk)
     matches = [
