@@ -180,7 +180,9 @@ def test_some_published_figures_are_named_and_their_citations_escaped(tmp_path):
 # -- long names and big numbers ---------------------------------------------------------
 
 
-def huge_figures(state: str, year: int, national=None) -> dict[str, dict[str, FigureValue]]:
+def huge_figures(
+    state: str, year: int, national=None, **options
+) -> dict[str, dict[str, FigureValue]]:
     """Every figure in the billions (and every national one published, with a long
     citation each), to see that the sheet still fits its page."""
     values: dict[str, dict[str, FigureValue]] = {STATE: {}, NATIONAL: {}}
