@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from django.template.loader import render_to_string
 from django.utils.html import escape
@@ -59,34 +60,39 @@ def as_markdown(sheet: Sheet) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _html_spans(spans: tuple[Span, ...]) -> str:
+def _html_spans(spans: tuple[Span, ...], figure_url: Callable[[str], str] | None) -> str:
     out = []
     for span in spans:
         text = escape(span.text)
         if span.figure:
             text = f'<span class="figure" data-figure="{escape(span.figure)}">{text}</span>'
+            if figure_url is not None:
+                text = f'<a class="provenance" href="{escape(figure_url(span.figure))}">{text}</a>'
         out.append(f"<strong>{text}</strong>" if span.strong else text)
     return "".join(out)
 
 
-def html_blocks(sheet: Sheet) -> SafeString:
-    """The sheet's body as an HTML fragment (the web page and the HTML file share it)."""
+def html_blocks(sheet: Sheet, figure_url: Callable[[str], str] | None = None) -> SafeString:
+    """The sheet's body as an HTML fragment (the web page and the HTML file share it).
+    ``figure_url`` maps a span's figure ("state:KEY") to the page of the records behind
+    it; the web page links every figure there."""
     out: list[str] = []
     joined_paragraph: list[str] = []
     for block in sheet.blocks:
         if block.kind == "paragraph":
-            joined_paragraph.append(_html_spans(block.spans))
+            joined_paragraph.append(_html_spans(block.spans, figure_url))
             if block.continues:
                 continue
             out.append("<p>" + " ".join(joined_paragraph) + "</p>")
             joined_paragraph = []
         elif block.kind == "title":
-            out.append(f"<h1>{_html_spans(block.spans)}</h1>")
+            out.append(f"<h1>{_html_spans(block.spans, figure_url)}</h1>")
         elif block.kind == "heading":
             out.append(f"<h2>{escape(block.text)}</h2>")
         elif block.kind == "table":
             rows = "".join(
-                f'<tr><th scope="row">{escape(label)}</th><td>{_html_spans((value,))}</td></tr>'
+                f'<tr><th scope="row">{escape(label)}</th>'
+                f"<td>{_html_spans((value,), figure_url)}</td></tr>"
                 for label, value in block.rows
             )
             out.append(f'<table class="cases"><tbody>{rows}</tbody></table>')

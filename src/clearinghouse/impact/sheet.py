@@ -84,17 +84,29 @@ def _strong(*parts: str | Span) -> list[Span]:
     ]
 
 
-def build_sheet(state: str, year: int) -> Sheet:
+def build_sheet(
+    state: str, year: int, national: dict[str, FigureValue] | None = None, *, as_of=None
+) -> Sheet:
+    """The sheet of ``state`` for ``year``; ``national`` and ``as_of`` (the records as
+    they stood then) as for ``sheet_figures``."""
     try:
         jurisdiction = Jurisdiction.objects.get(code=state.upper())
     except Jurisdiction.DoesNotExist:
         raise UnknownJurisdiction(
             f"{state!r} is not a US state, district or territory code"
         ) from None
-    figures = sheet_figures(jurisdiction.code, year)
+    figures = sheet_figures(jurisdiction.code, year, national, as_of=as_of)
     sheet = Sheet(jurisdiction.code, jurisdiction.name, year, figures)
     sheet.blocks = _default_blocks(_Writer(figures), jurisdiction.name, year)
     return sheet
+
+
+def with_figures(sheet: Sheet, figures: dict[str, dict[str, FigureValue]]) -> Sheet:
+    """The same sheet written around other values of its figures (public release mode's,
+    some withheld: a figure without a value reads in the plural)."""
+    rebuilt = Sheet(sheet.state, sheet.state_name, sheet.year, figures)
+    rebuilt.blocks = _default_blocks(_Writer(figures), sheet.state_name, sheet.year)
+    return rebuilt
 
 
 def _default_blocks(w: _Writer, name: str, year: int) -> list[Block]:

@@ -1,5 +1,6 @@
 """The published sheets: a state/year picker, and each sheet as HTML, PDF, JSON, Markdown
-and text. Sheets are aggregate figures meant for publication, so they need no login."""
+and text. Sheets are aggregate figures meant for publication, so they need no login; an
+anonymous viewer gets them as public release mode says (``release.Release``)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from clearinghouse.accounts import routes
 from clearinghouse.geo.models import Jurisdiction
 from clearinghouse.impact import render as sheet_render
 from clearinghouse.impact.figures import FigureUnavailable
+from clearinghouse.impact.release import Release
 from clearinghouse.impact.sheet import UnknownJurisdiction, build_sheet
 from clearinghouse.missing.models import MissingCase
 
@@ -38,6 +41,7 @@ def _valid_year(raw) -> int | None:
     return year if FIRST_YEAR <= year <= datetime.date.today().year else None
 
 
+@routes.public
 @require_GET
 def home(request):
     state = request.GET.get("state", "")
@@ -58,6 +62,23 @@ def home(request):
     )
 
 
+def picker(year: int, state: str = "") -> dict:
+    """What the header's state/year picker needs on every impact page."""
+    return {
+        "jurisdictions": Jurisdiction.objects.order_by("name"),
+        "years": _years(),
+        "selected_state": state,
+        "selected_year": year,
+    }
+
+
+def figure_url(key: str, year: int, state: str | None = None) -> str:
+    """The page of the records behind a figure (``provenance_views``)."""
+    if state:
+        return reverse("impact:figure-state", kwargs={"key": key, "year": year, "state": state})
+    return reverse("impact:figure", kwargs={"key": key, "year": year})
+
+
 def _sheet_or_404(state: str, year: int):
     if _valid_year(year) is None:
         raise Http404("No sheet for that year.")
@@ -69,21 +90,33 @@ def _sheet_or_404(state: str, year: int):
         raise Http404(str(error)) from None
 
 
+@routes.public
 @require_GET
 def sheet(request, state: str, year: int):
-    sheet = _sheet_or_404(state, year)
+    sheet = Release.for_viewer(request.user).sheet(_sheet_or_404(state, year))
     links = {
         fmt: reverse(
             "impact:sheet-download", kwargs={"state": sheet.state, "year": year, "fmt": ext}
         )
         for fmt, ext in (("PDF", "pdf"), ("JSON", "json"), ("Markdown", "md"), ("Text", "txt"))
     }
+    links |= {
+        fmt: reverse(
+            "impact:state-table-download", kwargs={"state": sheet.state, "year": year, "fmt": ext}
+        )
+        for fmt, ext in (("CSV", "csv"), ("XLSX", "xlsx"))
+    }
+
+    def linked(figure: str) -> str:
+        scope, key = figure.split(":")
+        return figure_url(key, year, sheet.state if scope == "state" else None)
+
     return render(
         request,
         "impact/sheet.html",
         {
             "sheet": sheet,
-            "body": sheet_render.html_blocks(sheet),
+            "body": sheet_render.html_blocks(sheet, linked),
             "jurisdictions": Jurisdiction.objects.order_by("name"),
             "years": _years(),
             "selected_state": sheet.state,
@@ -101,11 +134,13 @@ _DOWNLOADS = {
 }
 
 
+@routes.public
 @require_GET
 def sheet_download(request, state: str, year: int, fmt: str):
-    sheet = _sheet_or_404(state, year)
+    release = Release.for_viewer(request.user)
+    sheet = release.sheet(_sheet_or_404(state, year))
     if fmt == "json":
-        return JsonResponse(sheet_render.as_dict(sheet))
+        return JsonResponse(release.mark(sheet_render.as_dict(sheet)))
     name, content_type = _DOWNLOADS[fmt]
     response = HttpResponse(sheet_render.render(sheet, name), content_type=content_type)
     filename = f"{sheet.state.lower()}-data-{year}.{fmt}"
