@@ -7,10 +7,11 @@ import datetime
 
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from clearinghouse.accounts import access
 from clearinghouse.audit import events
+from clearinghouse.core.pagination import Pages
 from clearinghouse.education.models import TrainingRegistration
 
 router = Router(tags=["education"])
@@ -45,7 +46,7 @@ class RegistrationFilter(Schema):
 
 
 @router.get("/registrations", response=list[RegistrationOut], summary="List registrations")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def list_registrations(request, filters: Query[RegistrationFilter]):
     if access.scope_for(request.user, TrainingRegistration).reach is access.Reach.NONE:
         raise HttpError(403, "Your role has no access to training registrations.")

@@ -13,11 +13,12 @@ import datetime
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from clearinghouse.accounts import access
 from clearinghouse.accounts.models import Organization
 from clearinghouse.audit import events
+from clearinghouse.core.pagination import Pages
 from clearinghouse.geo.models import Jurisdiction
 from clearinghouse.missing import amber, cases, teamadam
 from clearinghouse.missing.models import (
@@ -308,7 +309,7 @@ def _refused(problem: cases.CaseError):
 
 
 @router.get("/cases", response=list[CaseOut], summary="List cases")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_cases(request, filters: Query[CaseFilter]):
     return _cases(request).filter(**filters.lookups()).order_by("-reported_at", "-pk")
 

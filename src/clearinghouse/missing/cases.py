@@ -344,9 +344,9 @@ def reopen(case, user, *, reason: str):
         case.recovery_condition = ""
         case.resolution_note = ""
         case.save()
-        events.record(
-            "missing:case:reopened", actor=user, subject=case, previous=previous, reason=reason
-        )
+        # The reason is free text about the child: not copied into the audit trail,
+        # which is not encrypted at rest as the case's own fields are.
+        events.record("missing:case:reopened", actor=user, subject=case, previous=previous)
     return case
 
 

@@ -13,10 +13,11 @@ import datetime
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from clearinghouse.accounts import access
 from clearinghouse.audit import events
+from clearinghouse.core.pagination import Pages
 from clearinghouse.tipline.models import IncidentType, ReportFile, TiplineReport
 
 router = Router(tags=["tipline"])
@@ -95,7 +96,7 @@ def _reports(request):
 
 
 @router.get("/reports", response=list[ReportOut], summary="List reports")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_reports(request, filters: Query[ReportFilter]):
     return _reports(request).filter(**filters.lookups()).order_by("-received_at", "-pk")
 

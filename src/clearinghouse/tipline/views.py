@@ -20,7 +20,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clearinghouse.accounts import access
+from clearinghouse.accounts import access, routes
+from clearinghouse.accounts.models import User
 from clearinghouse.audit import events
 from clearinghouse.tipline import public, triage
 from clearinghouse.tipline.forms import JurisdictionForm, PublicReportForm
@@ -30,9 +31,11 @@ PAGE_SIZE = 50
 
 
 def role_required(allowed):
-    """Signed in (else the login page) and ``allowed(user)`` (else 403)."""
+    """Signed in (else the login page) and ``allowed(user)`` (else 403); the view
+    declares that rule (``routes.role``)."""
 
     def decorate(view):
+        @routes.declare(routes.role(allowed))
         @functools.wraps(view)
         @login_required
         @never_cache
@@ -54,6 +57,7 @@ def page_of(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+@routes.declare(routes.SIGNED_IN)
 @require_GET
 @login_required
 def home(request):
@@ -62,6 +66,11 @@ def home(request):
         return redirect("tipline:queue")
     if triage.is_officer(request.user):
         return redirect("tipline:portal-queue")
+    role = access.effective_role(request.user)
+    if role == User.Role.CASE_MANAGER:
+        return redirect("missing:dashboard")
+    if role == User.Role.AGENCY_STAFF:
+        return redirect("support:home")
     return render(request, "tipline/no_access.html", status=403)
 
 
@@ -221,6 +230,7 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+@routes.public
 @require_http_methods(["GET", "POST"])
 def public_report(request):
     files_accepted = public.accepts_files()
@@ -240,6 +250,7 @@ def public_report(request):
     return redirect("report:received")
 
 
+@routes.public
 @require_GET
 @never_cache
 def public_report_received(request):

@@ -15,10 +15,11 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from clearinghouse.accounts import access
 from clearinghouse.audit import events
+from clearinghouse.core.pagination import Pages
 from clearinghouse.victimid import hashlists, processing, report, services, views
 from clearinghouse.victimid.models import CvipSubmission
 
@@ -59,7 +60,7 @@ def _submission(request, submission_id: int) -> CvipSubmission:
 
 
 @router.get("/submissions", response=list[SubmissionOut], summary="List submissions")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_submissions(request):
     submissions = _submissions(request).order_by("-received_at", "-pk")
     return [_with_progress(submission) for submission in submissions]
@@ -93,7 +94,7 @@ def create_submission(
                 request.user.organization, request.user, files or [], channel=channel
             )
     except (services.SubmissionError, hashlists.HashListError) as error:
-        services.reject(request.user, channel, str(error))
+        services.reject(request.user, channel)
         raise HttpError(400, f"Nothing was submitted: {error}") from None
     return Status(201, _with_progress(submission))
 

@@ -130,9 +130,10 @@ def submit_archive(agency, user, upload, *, channel: str) -> CvipSubmission:
         raise SubmissionError(f"The archive is refused: {error}") from None
 
 
-def reject(user, channel: str, reason: str) -> None:
-    """Audit a refused submission (nothing else is stored)."""
-    events.record("victimid:submission:rejected", actor=user, channel=channel, reason=reason[:500])
+def reject(user, channel: str) -> None:
+    """Audit a refused submission (nothing else is stored). Why it was refused is shown
+    to the officer, not kept: it may quote the names of the files, which can name a child."""
+    events.record("victimid:submission:rejected", actor=user, channel=channel)
 
 
 # Review ------------------------------------------------------------------------------------

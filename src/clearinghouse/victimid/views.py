@@ -79,7 +79,7 @@ def submit(request):
                 channel=CvipSubmission.Channel.PORTAL,
             )
     except (services.SubmissionError, hashlists.HashListError) as error:
-        services.reject(request.user, CvipSubmission.Channel.PORTAL, str(error))
+        services.reject(request.user, CvipSubmission.Channel.PORTAL)
         messages.error(request, f"Nothing was submitted: {error}")
         return redirect("victimid:list")
     messages.success(request, f"Submission {submission.external_id} received.")
@@ -94,7 +94,11 @@ def _detail_context(request, submission) -> dict:
         "page": page_of(request, items.order_by(MATCHED_FIRST, "position")),
         "is_reviewer": is_reviewer(request.user),
         "today": datetime.date.today().isoformat(),
-        "children": submission.identified_children.order_by("-identified_at", "-pk"),
+        # Identified children are the clearinghouse's registry: an officer sees their
+        # agency's submission, not who was identified from it (``access.RULES``).
+        "children": access.visible(
+            request.user, submission.identified_children.order_by("-identified_at", "-pk")
+        ),
     }
 
 

@@ -6,10 +6,11 @@ import datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from clearinghouse.accounts import access
 from clearinghouse.audit import events
+from clearinghouse.core.pagination import Pages
 from clearinghouse.missing.models import MissingCase
 from clearinghouse.support import cst
 from clearinghouse.support.api.common import allowed_or_403, get_visible, run_step
@@ -80,7 +81,7 @@ def _engagement_detail(request, engagement):
 
 
 @router.get("/engagements", response=list[EngagementOut], summary="List CST engagements")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_engagements(request, filters: Query[EngagementFilter]):
     engagements = _engagements(request)
     if filters.open is not None:

@@ -8,10 +8,11 @@ import datetime
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from clearinghouse.accounts import access
 from clearinghouse.audit import events
+from clearinghouse.core.pagination import Pages
 from clearinghouse.geo.models import Jurisdiction
 from clearinghouse.missing.models import MissingCase
 from clearinghouse.support import faon, hope
@@ -62,7 +63,7 @@ def _state(code: str) -> Jurisdiction:
 
 
 @router.get("/families", response=list[FamilyOut], summary="List families and survivors")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_families(request, state: str | None = None):
     _family_programs(request)
     families = access.visible(request.user, Family)
@@ -108,7 +109,7 @@ class VolunteerIn(Schema):
 
 
 @router.get("/volunteers", response=list[VolunteerOut], summary="List Team HOPE volunteers")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_volunteers(request, matchable: bool = False):
     _family_programs(request)
     volunteers = access.visible(request.user, Volunteer)
@@ -225,7 +226,7 @@ class ProviderIn(Schema):
 
 
 @router.get("/providers", response=list[ProviderOut], summary="Search the provider directory")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_providers(
     request, state: str | None = None, free: bool = False, sliding_scale: bool = False
 ):

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.views.decorators.csrf import csrf_exempt
 
+from clearinghouse.accounts import routes
 from clearinghouse.tipline import credentials, intake
 from clearinghouse.tipline.intake import Code, IntakeError
 from clearinghouse.tipline.ispws import documents, xml
@@ -49,6 +50,7 @@ def endpoint(method: str, *, done: bool = False):
     ``IntakeError`` (or a crash) into the endpoint's response document."""
 
     def decorate(view):
+        @routes.declare(routes.ESP_CREDENTIAL)
         @csrf_exempt
         @functools.wraps(view)
         def wrapped(request: HttpRequest) -> HttpResponse:

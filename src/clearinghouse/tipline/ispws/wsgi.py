@@ -50,13 +50,17 @@ ENDPOINTS = {
 
 
 def _security_headers(secure: bool) -> list[tuple[str, str]]:
-    """What ``SecurityMiddleware`` and ``XFrameOptionsMiddleware`` add, plus ``no-store``:
-    a report's answer must never sit in a cache. HSTS is only ever sent over HTTPS."""
+    """What ``SecurityMiddleware``, ``XFrameOptionsMiddleware`` and the site's own
+    ``core.middleware`` add (``no-store``: a report's answer must never sit in a cache).
+    HSTS is only ever sent over HTTPS."""
     headers = [
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", settings.SECURE_REFERRER_POLICY or "same-origin"),
+        ("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY),
         ("X-Frame-Options", "DENY"),
         ("Cache-Control", "no-store"),
+        ("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY),
+        ("Permissions-Policy", settings.PERMISSIONS_POLICY),
     ]
     if secure and settings.SECURE_HSTS_SECONDS:
         value = f"max-age={settings.SECURE_HSTS_SECONDS}"
