@@ -241,6 +241,10 @@ RULES: dict[str, dict[str, Scope]] = {
     "audit.AuditEvent": rule(
         admin=ALL, analyst=NONE, case_manager=NONE, officer=NONE, agency_staff=NONE,
     ),
+    # The head of the audit trail's hash chain (``audit.chain``) goes with the trail.
+    "audit.ChainHead": rule(
+        admin=ALL, analyst=NONE, case_manager=NONE, officer=NONE, agency_staff=NONE,
+    ),
     # Clearinghouse staff work with every agency and platform (CVIP agencies, reporting
     # platforms, CST partners); an agency's people see their own organization only.
     "accounts.Organization": rule(
@@ -250,6 +254,13 @@ RULES: dict[str, dict[str, Scope]] = {
     # Managing accounts is an administrator's job. One's own account is reached through
     # ``request.user``, not through this table.
     "accounts.User": rule(
+        admin=ALL, analyst=NONE, case_manager=NONE, officer=NONE, agency_staff=NONE,
+    ),
+    # Who failed to sign in, and whose sessions are open: account management too.
+    "accounts.SignInFailure": rule(
+        admin=ALL, analyst=NONE, case_manager=NONE, officer=NONE, agency_staff=NONE,
+    ),
+    "accounts.SignedInSession": rule(
         admin=ALL, analyst=NONE, case_manager=NONE, officer=NONE, agency_staff=NONE,
     ),
     # Groups bundle Django permissions: managing them is managing accounts.

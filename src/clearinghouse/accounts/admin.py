@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 
+from clearinghouse.accounts import signin
 from clearinghouse.accounts.admin_scoping import ScopedAdminMixin, ScopedModelAdmin
 from clearinghouse.accounts.models import Organization, User
+from clearinghouse.audit import events
 
 
 @admin.register(Organization)
@@ -20,7 +22,7 @@ class ClearinghouseUserAdmin(ScopedAdminMixin, UserAdmin):
 
     fieldsets = (
         *UserAdmin.fieldsets,
-        ("Clearinghouse access", {"fields": ("role", "organization")}),
+        ("Clearinghouse access", {"fields": ("role", "organization", "locked_at")}),
     )
     add_fieldsets = (
         *UserAdmin.add_fieldsets,
@@ -35,10 +37,29 @@ class ClearinghouseUserAdmin(ScopedAdminMixin, UserAdmin):
         "organization",
         "is_staff",
         "is_active",
+        "locked_at",
     )
     list_filter = ("role", "organization__kind", "is_staff", "is_superuser", "is_active")
     search_fields = ("username", "first_name", "last_name", "email", "organization__name")
     autocomplete_fields = ("organization",)
+    readonly_fields = ("locked_at",)
+    actions = ("release_lock", "end_sessions")
+
+    @admin.action(description="Release the lock of the selected accounts")
+    def release_lock(self, request, queryset):
+        locked = list(queryset.filter(locked_at__isnull=False))
+        for user in locked:
+            signin.release(user, by=request.user)
+        self.message_user(request, f"Released {len(locked)} locked account(s).")
+
+    @admin.action(description="End every session of the selected accounts")
+    def end_sessions(self, request, queryset):
+        ended = 0
+        for user in queryset:
+            count = signin.end_sessions(user)
+            events.record("accounts:sessions:ended", actor=request.user, subject=user, count=count)
+            ended += count
+        self.message_user(request, f"Ended {ended} session(s).")
 
 
 # Django registers groups unscoped; groups carry permissions, so they are scoped too.

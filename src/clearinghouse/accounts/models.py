@@ -65,6 +65,11 @@ class User(AbstractUser):
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
+    locked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set after repeated failed sign-ins; only an administrator releases it.",
+    )
 
     def clean(self):
         super().clean()
@@ -81,3 +86,29 @@ class User(AbstractUser):
                     f"a {self.organization.get_kind_display().lower()}."
                 }
             )
+
+
+class SignInFailure(models.Model):
+    """A failed sign-in under a username (known or not): repeated failures lock the
+    account (``accounts.signin``). The password tried is never kept."""
+
+    username = models.CharField(max_length=150)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class SignedInSession(models.Model):
+    """A session someone signed in with, so that all of a person's sessions can be ended
+    at once: when the account is disabled, or by an administrator."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    started_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user} since {self.started_at:%Y-%m-%d %H:%M:%S}"

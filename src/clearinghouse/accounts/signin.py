@@ -1,0 +1,183 @@
+"""Signing in and staying signed in, as the CJIS Security Policy and ASVS level 2 ask:
+
+- five failed sign-ins under one username within 15 minutes lock the account until an
+  administrator releases it (a locked account cannot sign in even with its password, and
+  says so no differently than a wrong password would);
+- a session ends after 30 minutes without a request and 12 hours after signing in;
+- disabling an account ends all its sessions, and an administrator can end them;
+- an account nobody signed in to for 90 days is disabled (a scheduled job).
+
+Signing in gives a new session key (Django's ``login`` cycles it).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import logout
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from clearinghouse.accounts.models import SignedInSession, SignInFailure, User
+from clearinghouse.audit import events
+
+MAX_FAILURES = 5
+FAILURE_WINDOW = datetime.timedelta(minutes=15)
+IDLE_LIMIT = datetime.timedelta(minutes=30)
+ABSOLUTE_LIMIT = datetime.timedelta(hours=12)
+INACTIVE_AFTER = datetime.timedelta(days=90)
+# ``last_seen`` is written back at most this often: not a session write on every request.
+SEEN_RESOLUTION = datetime.timedelta(minutes=1)
+
+
+class Backend(ModelBackend):
+    """Django's own, except that a locked account cannot sign in."""
+
+    def user_can_authenticate(self, user) -> bool:
+        return super().user_can_authenticate(user) and getattr(user, "locked_at", None) is None
+
+
+# -- lockout -------------------------------------------------------------------------------
+
+
+@receiver(user_login_failed)
+def _count_failure(sender, credentials, request=None, **kwargs) -> None:
+    username = str(credentials.get("username") or "")[:150]
+    if not username:
+        return
+    now = timezone.now()
+    with transaction.atomic():
+        SignInFailure.objects.create(username=username, at=now)
+        recent = SignInFailure.objects.filter(username=username, at__gt=now - FAILURE_WINDOW)
+        if recent.count() < MAX_FAILURES:
+            return
+        lockable = User.objects.filter(username=username, locked_at__isnull=True)
+        user = lockable.select_for_update().first()
+        if user is not None:
+            User.objects.filter(pk=user.pk).update(locked_at=now)
+            events.record(
+                "accounts:user:locked", subject=user, failures=MAX_FAILURES, window_minutes=15
+            )
+
+
+def release(user: User, *, by) -> None:
+    """An administrator lets a locked account sign in again."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(locked_at=None)
+        SignInFailure.objects.filter(username=user.username).delete()
+        events.record("accounts:user:unlocked", actor=by, subject=user)
+    user.locked_at = None
+
+
+# -- sessions ------------------------------------------------------------------------------
+
+
+def _stamp(moment: datetime.datetime) -> str:
+    return moment.isoformat()
+
+
+def _read(stamp) -> datetime.datetime | None:
+    try:
+        return datetime.datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return None
+
+
+@receiver(user_logged_in)
+def _session_started(sender, request, user, **kwargs) -> None:
+    now = timezone.now()
+    session = request.session
+    session["signed_in_at"] = session["last_seen"] = _stamp(now)
+    if session.session_key is None:
+        session.save()
+    SignInFailure.objects.filter(username=user.get_username()).delete()
+    SignedInSession.objects.update_or_create(
+        session_key=session.session_key, defaults={"user": user, "started_at": now}
+    )
+
+
+@receiver(user_logged_out)
+def _session_ended(sender, request, user, **kwargs) -> None:
+    key = getattr(getattr(request, "session", None), "session_key", None)
+    if key:
+        SignedInSession.objects.filter(session_key=key).delete()
+
+
+def end_sessions(user: User) -> int:
+    """Ends every session ``user`` signed in with; returns how many."""
+    store = import_string(_session_engine() + ".SessionStore")
+    keys = list(SignedInSession.objects.filter(user=user).values_list("session_key", flat=True))
+    for key in keys:
+        store(session_key=key).delete()
+    SignedInSession.objects.filter(session_key__in=keys).delete()
+    return len(keys)
+
+
+def _session_engine() -> str:
+    from django.conf import settings
+
+    return settings.SESSION_ENGINE
+
+
+@receiver(post_save, sender=User)
+def _disabled_ends_sessions(sender, instance: User, created: bool, **kwargs) -> None:
+    if not created and not instance.is_active:
+        transaction.on_commit(lambda: end_sessions(instance))
+
+
+class SessionLimits:
+    """Signs out a session idle for ``IDLE_LIMIT`` or older than ``ABSOLUTE_LIMIT``.
+    After Django's authentication middleware; the view then sees an anonymous visitor
+    (and sends a page to the sign-in form)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            self._check(request, user)
+        return self.get_response(request)
+
+    def _check(self, request, user) -> None:
+        session = request.session
+        now = timezone.now()
+        signed_in_at = _read(session.get("signed_in_at"))
+        last_seen = _read(session.get("last_seen"))
+        if signed_in_at is None or last_seen is None:  # a session from before these limits
+            session["signed_in_at"] = session["last_seen"] = _stamp(now)
+            return
+        expired = (
+            "idle" if now - last_seen > IDLE_LIMIT else
+            "absolute" if now - signed_in_at > ABSOLUTE_LIMIT else
+            None
+        )  # fmt: skip
+        if expired:
+            events.record("accounts:session:expired", subject=user, limit=expired)
+            logout(request)
+        elif now - last_seen >= SEEN_RESOLUTION:
+            session["last_seen"] = _stamp(now)
+
+
+# -- inactive accounts ---------------------------------------------------------------------
+
+
+def disable_inactive(now: datetime.datetime | None = None) -> int:
+    """Disables every active account not signed in to for ``INACTIVE_AFTER`` (counted
+    from when it was created, if never); returns how many. Superusers are not exempt."""
+    cutoff = (now or timezone.now()) - INACTIVE_AFTER
+    idle = Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
+    disabled = 0
+    for user in User.objects.filter(idle, is_active=True):
+        with transaction.atomic():
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            events.record("accounts:user:disabled_inactive", subject=user, days=90)
+        disabled += 1
+    return disabled
