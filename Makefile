@@ -8,7 +8,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/clearinghouse
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv tools browser test test-postgres demo lint format migrations-check clean
+.PHONY: help venv tools browser test test-postgres fuzz demo lint format migrations-check clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-17s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -33,6 +33,11 @@ test: venv tools ## run the tests on SQLite (each run in a fresh temporary data 
 
 test-postgres: venv tools ## run the tests on PostgreSQL (POSTGRES_URL; pytest-django creates test_<name>)
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+fuzz: venv ## long fuzzing runs: the hypothesis and schemathesis tests with 5,000 examples, atheris for 10 minutes
+	env -u DATABASE_URL FUZZ_EXAMPLES=5000 $(BIN)/pytest -k fuzz $(PYTEST_ARGS)
+	mkdir -p .fuzz/corpus && cp -n fuzz/corpus/report/* .fuzz/corpus/
+	cd .fuzz && ../$(BIN)/python ../fuzz/xml_intake.py -max_total_time=600 corpus
 
 demo: venv ## start the demo: Arkansas 2023 records, served at http://127.0.0.1:8000/
 	$(BIN)/clearinghouse demo

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from django.db import DataError
 from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
@@ -45,6 +46,19 @@ api = NinjaAPI(
     docs=LocalSwagger(),
     urls_namespace="api",
 )
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def out_of_range(request, error):
+    """A number or text the database cannot hold (an id of 30 digits, found by
+    schemathesis) is the caller's bad input, not a server error. The answer names no
+    value: errors never echo input."""
+    return api.create_response(
+        request, {"detail": "a value is out of range for its field"}, status=422
+    )
+
+
 api.add_router("/tipline/", tipline_router)
 api.add_router("/missing/", missing_router)
 api.add_router("/support/", support_router)
