@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "clearinghouse.tipline",
     "clearinghouse.victimid",
     "clearinghouse.missing",
+    "clearinghouse.posterapi",
     "clearinghouse.support",
     "clearinghouse.education",
     "clearinghouse.impact",
@@ -105,13 +106,22 @@ TASKS = {
     }
 }
 
+# ``clearinghouse serve`` runs this many background task workers (db_worker) beside the
+# web server (0: they run on their own), and the scheduler of periodic jobs unless off.
+TASK_WORKERS = config.env_int("CLEARINGHOUSE_TASK_WORKERS", 1)
+SCHEDULER = config.env_bool("CLEARINGHOUSE_SCHEDULER", default=True)
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CSP, no-store and the request size limit; before CSRF, which reads the body.
+    "clearinghouse.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # 30 minutes idle or 12 hours signed in end a session (``accounts.signin``).
+    "clearinghouse.accounts.signin.SessionLimits",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -119,6 +129,12 @@ MIDDLEWARE = [
 ROOT_URLCONF = "clearinghouse.urls"
 WSGI_APPLICATION = "clearinghouse.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+# A test with ``serialized_rollback`` reloads the rows the migrations made; content types
+# and permissions are made again by every flush (post_migrate), under new ids, so they
+# are left out rather than loaded twice.
+TEST_NON_SERIALIZED_APPS = ["django.contrib.contenttypes", "django.contrib.auth"]
+# Django's, but a locked account (five failed sign-ins in 15 minutes) cannot sign in.
+AUTHENTICATION_BACKENDS = ["clearinghouse.accounts.signin.Backend"]
 LOGIN_URL = "login"
 # After signing in, ``tipline:home`` sends each role to its own screen.
 LOGIN_REDIRECT_URL = "tipline:home"
@@ -168,7 +184,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 
-# The cache holds what several gunicorn workers must share, such as the public form's
+# The cache holds what several web workers must share, such as the public form's
 # rate limit: files in the data directory by default, Redis when a URL is given.
 _CACHE_URL = config.env_str("CLEARINGHOUSE_CACHE_URL")
 if _CACHE_URL and not _CACHE_URL.startswith(("redis://", "rediss://")):
@@ -189,6 +205,14 @@ NATIONAL_FIGURES = config.env_choice(
     "CLEARINGHOUSE_NATIONAL_FIGURES", ("auto", "records", "published"), "auto"
 )
 
+# Public release mode: on the impact pages and downloads that anonymous visitors get,
+# counts from 1 to IMPACT_SUPPRESS_BELOW - 1 are shown as "fewer than N" (never for
+# signed-in staff). Off by default; ``clearinghouse factsheet --public`` turns it on too.
+IMPACT_PUBLIC_SUPPRESSION = config.env_bool("CLEARINGHOUSE_PUBLIC_SUPPRESSION", default=False)
+IMPACT_SUPPRESS_BELOW = config.env_int("CLEARINGHOUSE_SUPPRESS_BELOW", 5)
+if IMPACT_SUPPRESS_BELOW < 2:
+    raise config.ConfigurationError("CLEARINGHOUSE_SUPPRESS_BELOW must be 2 or more")
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 60 * 60
 CSRF_COOKIE_HTTPONLY = True
@@ -196,6 +220,20 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# No inline script or style anywhere (templates keep theirs in static files), nothing
+# from another site, no plugins, no framing (``core.middleware``).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# A request body may declare at most this many bytes (the public form takes three files
+# of 10 MB, the Poster API photos in its JSON); a collection submitted for victim
+# identification takes as much as the vault keeps in one file. The reporting API
+# (``/ispws/``) enforces its own limits, with the national API's response codes.
+MAX_REQUEST_BYTES = config.env_int("CLEARINGHOUSE_MAX_REQUEST_BYTES", 64 * 1024 * 1024)
+LARGE_REQUEST_ROUTES = {"victimid:submit": 2 * 1024**3}
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = config.env_bool("CLEARINGHOUSE_SSL_REDIRECT", default=True)
@@ -210,9 +248,17 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"timed": {"format": "[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "timed": {"class": "logging.StreamHandler", "formatter": "timed"},
+    },
     "root": {
         "handlers": ["console"],
         "level": config.env_str("CLEARINGHOUSE_LOG_LEVEL", "WARNING"),
+    },
+    "loggers": {
+        # ``clearinghouse serve`` says what it starts and stops, as servers do.
+        "clearinghouse.serve": {"handlers": ["timed"], "level": "INFO", "propagate": False},
     },
 }

@@ -20,6 +20,7 @@ urlpatterns = [
     path("cvip/", include("clearinghouse.victimid.urls", namespace="victimid")),
     path("support/", include("clearinghouse.support.urls", namespace="support")),
     path("education/", include("clearinghouse.education.urls", namespace="education")),
+    path("audit/", include("clearinghouse.audit.urls", namespace="audit")),
     path("training/", include((education_urls.public_urlpatterns, "training"))),
     path("", include("clearinghouse.impact.urls", namespace="impact")),
 ]

@@ -43,6 +43,9 @@ class Job:
     interval: timedelta
     function: Callable[[], object]
     lease: timedelta = DEFAULT_LEASE
+    # A job that runs every second logs its runs at DEBUG level (its failures still at
+    # ERROR), or the log would hold little else.
+    quiet: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,11 +100,37 @@ def enqueue_stranded_analyses() -> int:
     return tasks.enqueue_pending()
 
 
+def seal_audit_trail() -> int:
+    """Audit events committed since the last run are sealed into the hash chain
+    (``audit.chain``): every second, so that a change to a fresh event shows too."""
+    from clearinghouse.audit import chain
+
+    return chain.seal()
+
+
+def compact_rollups() -> int:
+    """The deltas the figures' triggers appended are folded into the rollups, so that a
+    sheet sums few rows (``clearinghouse.impact.rollups``)."""
+    from clearinghouse.impact.rollups import store
+
+    return store.compact()
+
+
+def disable_inactive_accounts() -> int:
+    """Accounts nobody signed in to for 90 days are disabled (``accounts.signin``)."""
+    from clearinghouse.accounts import signin
+
+    return signin.disable_inactive()
+
+
 JOBS: tuple[Job, ...] = (
+    Job("audit_seal", timedelta(seconds=1), seal_audit_trail, timedelta(minutes=5), quiet=True),
     Job("tipline_expire", timedelta(minutes=1), expire_open_reports),
+    Job("impact_rollups_compact", timedelta(minutes=1), compact_rollups),
     Job("enqueue_pending", timedelta(minutes=5), enqueue_stranded_analyses),
     Job("vault_sweep_temp", timedelta(hours=1), sweep_vault_temp),
     Job("vault_sweep_orphans", timedelta(hours=1), sweep_vault_orphans),
+    Job("accounts_disable_inactive", timedelta(hours=1), disable_inactive_accounts),
 )
 
 
@@ -135,7 +164,8 @@ def run_job(job: Job, started: datetime, holder: str) -> Run:
         logger.exception("Job %s failed after %.2f s", job.name, run.seconds)
     else:
         run = Run(job.name, False, str(result), time.monotonic() - clock)
-        logger.info("Job %s done in %.2f s: %s", job.name, run.seconds, run.outcome)
+        level = logging.DEBUG if job.quiet else logging.INFO
+        logger.log(level, "Job %s done in %.2f s: %s", job.name, run.seconds, run.outcome)
     outcome = f"failed: {run.outcome}" if run.failed else f"ok: {run.outcome}"
     ScheduledJob.objects.filter(name=job.name, holder=holder, last_started_at=started).update(
         lease_until=None, last_finished_at=timezone.now(), last_outcome=outcome[:2000]
@@ -163,7 +193,7 @@ def run_due(jobs: Iterable[Job] = JOBS, *, now: datetime | None = None) -> list[
     return runs
 
 
-def run_forever(jobs: Iterable[Job] = JOBS, *, poll: float = 5.0, stop: threading.Event) -> None:
+def run_forever(jobs: Iterable[Job] = JOBS, *, poll: float = 1.0, stop: threading.Event) -> None:
     """Runs due jobs every ``poll`` seconds until ``stop`` is set (a job under way is
     finished first). A database that is away is logged and tried again."""
     jobs = list(jobs)

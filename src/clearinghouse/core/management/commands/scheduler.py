@@ -16,15 +16,18 @@ from clearinghouse.core import schedule
 
 
 class Command(BaseCommand):
-    help = "Run the periodic jobs (report expiry, vault sweep, stranded analyses) when due."
+    help = (
+        "Run the periodic jobs (audit seal, report expiry, vault sweep, stranded analyses) "
+        "when due."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--once", action="store_true", help="run the due jobs, then exit")
         parser.add_argument(
             "--poll",
             type=float,
-            default=5.0,
-            help="seconds between two looks at the jobs (default 5)",
+            default=1.0,
+            help="seconds between two looks at the jobs (default 1: the audit seal's interval)",
         )
 
     def handle(self, *args, once: bool, poll: float, verbosity: int, **options) -> None:
