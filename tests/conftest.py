@@ -197,3 +197,22 @@ def start_server(cli: Cli, tmp_path_factory: pytest.TempPathFactory):
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _jurisdictions(request):
+    """The jurisdictions a migration loads are there for every database test: the flush
+    after a test that commits erases them, and with the suite spread over processes
+    (``make test`` runs pytest-xdist) any test may follow such a one."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("_django_db_helper")
+    from clearinghouse.geo.jurisdictions import all_jurisdictions
+    from clearinghouse.geo.models import Jurisdiction
+
+    if Jurisdiction.objects.exists():
+        return
+    Jurisdiction.objects.bulk_create(
+        Jurisdiction(code=info.code, name=info.name, kind=info.kind, fips=info.fips)
+        for info in all_jurisdictions()
+    )

@@ -129,10 +129,6 @@ MIDDLEWARE = [
 ROOT_URLCONF = "clearinghouse.urls"
 WSGI_APPLICATION = "clearinghouse.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
-# A test with ``serialized_rollback`` reloads the rows the migrations made; content types
-# and permissions are made again by every flush (post_migrate), under new ids, so they
-# are left out rather than loaded twice.
-TEST_NON_SERIALIZED_APPS = ["django.contrib.contenttypes", "django.contrib.auth"]
 # Django's, but a locked account (five failed sign-ins in 15 minutes) cannot sign in.
 AUTHENTICATION_BACKENDS = ["clearinghouse.accounts.signin.Backend"]
 LOGIN_URL = "login"

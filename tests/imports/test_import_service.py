@@ -413,7 +413,7 @@ def test_a_rejected_file_is_audited_with_the_count_of_bad_lines_only(jsonl, reco
     assert event.detail == {"file": event.detail["file"], "bad_lines": 2}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_rejected_file_is_rolled_back_for_real_but_its_audit_event_stays(jsonl, record, many):
     good = jsonl(record("cvip_submission", "C-1"), *many(5), name="good.jsonl")
     bad = jsonl(

@@ -23,7 +23,7 @@ from clearinghouse.posterapi.models import Poster
 
 # Transactional (the live server runs in another thread); the rollback restores the
 # jurisdictions the migrations load.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PRIVATE = (
     "Division of Children",  # custodial agency: foster-care status

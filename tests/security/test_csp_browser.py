@@ -24,10 +24,9 @@ ARGS = [
 NAVY = "rgb(11, 61, 99)"  # the header of the site's pages, from their static stylesheets
 UNSTYLED_BY_US = ("/api/docs", "/admin/")  # Swagger UI's and Django's own styles
 
-# serialized_rollback: the jurisdictions the migrations made are back after any flush.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
