@@ -13,7 +13,9 @@ Signing in gives a new session key (Django's ``login`` cycles it).
 from __future__ import annotations
 
 import datetime
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -22,7 +24,6 @@ from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from clearinghouse.accounts.models import SignedInSession, SignInFailure, User
 from clearinghouse.audit import events
@@ -111,18 +112,12 @@ def _session_ended(sender, request, user, **kwargs) -> None:
 
 def end_sessions(user: User) -> int:
     """Ends every session ``user`` signed in with; returns how many."""
-    store = import_string(_session_engine() + ".SessionStore")
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     keys = list(SignedInSession.objects.filter(user=user).values_list("session_key", flat=True))
     for key in keys:
         store(session_key=key).delete()
     SignedInSession.objects.filter(session_key__in=keys).delete()
     return len(keys)
-
-
-def _session_engine() -> str:
-    from django.conf import settings
-
-    return settings.SESSION_ENGINE
 
 
 @receiver(post_save, sender=User)
