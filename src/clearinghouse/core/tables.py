@@ -23,6 +23,7 @@ from django.db.models.functions import Cast
 from django.utils.duration import duration_iso_string
 
 from clearinghouse.core.fields import EncryptedTextField
+from clearinghouse.core.rows import append as append_rows
 
 # Tables that ``migrate`` fills on an empty database: they do not make it hold data.
 MIGRATION_FILLED = {"contenttypes.contenttype", "auth.permission", "geo.jurisdiction"}
@@ -96,13 +97,8 @@ class TableWriter:
                 f"{model._meta.label}: the backup's columns {columns} are not this "
                 f"installation's {list(fields)}"
             )
-        quote = connection.ops.quote_name
-        # Names from the models, quoted; values only ever as parameters.
-        self.statement = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-            quote(model._meta.db_table),
-            ", ".join(quote(column) for column in columns),
-            ", ".join(["%s"] * len(columns)),
-        )
+        self.table = model._meta.db_table
+        self.columns = columns
         self.decoders = [_decoder(fields[column]) for column in columns]
 
     def insert(self, rows: Iterable[list]) -> None:
@@ -111,8 +107,8 @@ class TableWriter:
             for row in rows
         ]
         if prepared:
-            with connection.cursor() as cursor:
-                cursor.executemany(self.statement, prepared)
+            # COPY on PostgreSQL, with the statistics kept up as the tables fill.
+            append_rows(self.table, self.columns, prepared)
 
 
 def holds_data() -> list[str]:

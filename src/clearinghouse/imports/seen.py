@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from django.db import connection
 
-from clearinghouse.imports import rows
+from clearinghouse.core import rows
 
 _TABLE = "clearinghouse_import_seen"
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 from pydantic import ValidationError
 
 from clearinghouse.audit import events
-from clearinghouse.imports import rows
+from clearinghouse.core import rows
 from clearinghouse.imports.lines import BadLine, Oversized, line_size, parse_line, read_lines
 from clearinghouse.imports.records import KINDS, Organizations, RecordKind, Refused
 from clearinghouse.imports.schemas import describe

@@ -47,12 +47,32 @@ def append(table: str, columns: Sequence[str], rows: list[list[Any]]) -> None:
                 with cursor.cursor.copy(copy_sql) as copy:
                     for row in rows:
                         copy.write_row(row)
+            _analyze_if_grown(cursor, quote(table))
         else:
             placeholders = ", ".join(["%s"] * len(columns))
             cursor.executemany(
                 f"INSERT INTO {quote(table)} ({names}) VALUES ({placeholders})",  # noqa: S608
                 rows,
             )
+
+
+def _analyze_if_grown(cursor, table: str) -> None:
+    """``ANALYZE`` the table once it is twice the size it had when last analyzed.
+
+    An import is one transaction, and autovacuum sees none of its rows before it
+    commits: without this, the plans cached for the triggers and the foreign-key checks
+    of the next batches (made when the table was empty) scan the whole table for each
+    row, and a 50,000-record import takes minutes instead of seconds. ``ANALYZE`` counts
+    the transaction's own rows, and changed statistics make PostgreSQL plan again.
+    Doubling keeps the number of runs to the logarithm of the rows appended."""
+    cursor.execute(
+        "SELECT relpages, pg_relation_size(oid) / current_setting('block_size')::int"
+        " FROM pg_class WHERE oid = %s::regclass",
+        [table],
+    )
+    analyzed, now = cursor.fetchone()
+    if now >= max(8, 2 * analyzed):
+        cursor.execute(f"ANALYZE {table}")
 
 
 def _preparer(field: models.Field, sample: Row, now, db) -> Callable[[Row], Any]:
