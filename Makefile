@@ -6,6 +6,10 @@ BIN := $(VENV)/bin
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/clearinghouse
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS='-k serve -x'`.
 PYTEST_ARGS ?=
+# pytest-xdist processes (one a core by default; 0 runs in one process, e.g. for --pdb).
+# Each test file stays in one process, with its module fixtures (--dist loadfile).
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 .DEFAULT_GOAL := help
 .PHONY: help venv tools browser test test-postgres fuzz demo lint format migrations-check clean
@@ -29,10 +33,10 @@ tools: ## install Debian's chromium and poppler-utils for the tests, if missing 
 browser: tools ## the same as tools
 
 test: venv tools ## run the tests on SQLite (each run in a fresh temporary data directory)
-	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL $(PYTEST) $(PYTEST_ARGS)
 
 test-postgres: venv tools ## run the tests on PostgreSQL (POSTGRES_URL; pytest-django creates test_<name>)
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(POSTGRES_URL) $(PYTEST) $(PYTEST_ARGS)
 
 fuzz: venv ## long fuzzing runs: the hypothesis and schemathesis tests with 5,000 examples, atheris for 10 minutes
 	env -u DATABASE_URL FUZZ_EXAMPLES=5000 $(BIN)/pytest -k fuzz $(PYTEST_ARGS)

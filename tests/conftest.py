@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -22,6 +23,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 import pytest
+from testdb import ensure_jurisdictions
 
 CONSOLE_SCRIPT = Path(sys.executable).with_name("clearinghouse")
 
@@ -42,9 +44,9 @@ class ScratchDatabases:
         self.parsed = dj_database_url.parse(url)
         self.names: dict[Path, str] = {}
 
-    def _execute(self, statement: str, name: str) -> None:
-        """Runs ``statement`` with ``{}`` standing for the quoted database name, on the
-        server's maintenance database (a database cannot create or drop itself)."""
+    def _execute(self, statement: str, *names: str) -> None:
+        """Runs ``statement`` with each ``{}`` standing for the quoted database name, on
+        the server's maintenance database (a database cannot create or drop itself)."""
         import psycopg
         from psycopg import sql
 
@@ -53,14 +55,24 @@ class ScratchDatabases:
         given["port"] = str(p["PORT"]) if p.get("PORT") else None
         params = {key: value for key, value in given.items() if value}
         with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
-            admin.execute(sql.SQL(statement).format(sql.Identifier(name)))
+            admin.execute(sql.SQL(statement).format(*map(sql.Identifier, names)))
+
+    def _new_name(self) -> str:
+        return f"{self.parsed['NAME'][:40]}_cli_{secrets.token_hex(4)}"
 
     def url_for(self, data_dir: Path) -> str:
         if data_dir not in self.names:
-            name = f"{self.parsed['NAME'][:40]}_cli_{secrets.token_hex(4)}"
+            name = self._new_name()
             self._execute("CREATE DATABASE {}", name)
             self.names[data_dir] = name
         return urlsplit(self.url)._replace(path=f"/{self.names[data_dir]}").geturl()
+
+    def copy(self, source: Path, target: Path) -> None:
+        """``target``'s database made a copy of ``source``'s (nobody may be connected
+        to ``source``'s meanwhile)."""
+        name = self._new_name()
+        self._execute("CREATE DATABASE {} TEMPLATE {}", name, self.names[source.resolve()])
+        self.names[target.resolve()] = name
 
     def drop_all(self) -> None:
         for name in self.names.values():
@@ -81,6 +93,13 @@ class Cli:
         if self.databases is not None:
             env["DATABASE_URL"] = self.databases.url_for(data_dir.resolve())
         return env
+
+    def copy(self, source: Path, target: Path) -> None:
+        """A deployment copied: ``source``'s data directory (its database file, if on
+        SQLite; its keys and vault) into ``target``, and its PostgreSQL database."""
+        shutil.copytree(source, target, dirs_exist_ok=True)
+        if self.databases is not None:
+            self.databases.copy(source, target)
 
     def argv(self, args: tuple[str, ...], data_dir: Path, program: list[str] | None) -> list[str]:
         if program is not None:
@@ -164,6 +183,38 @@ def cli(data_dir: Path):
         databases.drop_all()
 
 
+@dataclass(frozen=True)
+class DemoDeployment:
+    data_dir: Path
+    output: str  # what ``clearinghouse demo`` printed: its users and their passwords
+    seconds: float  # how long the command took
+
+
+@pytest.fixture(scope="session")
+def demo_template(cli: Cli, tmp_path_factory: pytest.TempPathFactory) -> DemoDeployment:
+    """``clearinghouse demo --no-serve`` run once a test process, as a newcomer runs it:
+    never used itself, only copied by ``demo_deployment`` (it takes half a minute)."""
+    data_dir = tmp_path_factory.mktemp("demo-template")
+    started = time.monotonic()
+    demo = cli("demo", "--no-serve", data_dir=data_dir)
+    seconds = time.monotonic() - started
+    assert demo.returncode == 0, f"clearinghouse demo --no-serve failed:\n{demo.stderr}"
+    return DemoDeployment(data_dir, demo.stdout, seconds)
+
+
+@pytest.fixture(scope="session")
+def demo_deployment(cli: Cli, demo_template: DemoDeployment, tmp_path_factory):
+    """``demo_deployment(name)``: a deployment of its own holding the demo's world, a
+    copy of ``demo_template`` that the caller may change."""
+
+    def copy(name: str) -> DemoDeployment:
+        data_dir = tmp_path_factory.mktemp(name)
+        cli.copy(demo_template.data_dir, data_dir)
+        return DemoDeployment(data_dir, demo_template.output, demo_template.seconds)
+
+    return copy
+
+
 @pytest.fixture(scope="session")
 def start_server(cli: Cli, tmp_path_factory: pytest.TempPathFactory):
     """``start_server(data_dir, *extra_args, program=None)``: ``clearinghouse serve --port
@@ -199,20 +250,21 @@ def start_server(cli: Cli, tmp_path_factory: pytest.TempPathFactory):
         server.stop()
 
 
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
 @pytest.fixture(autouse=True)
 def _jurisdictions(request):
     """The jurisdictions a migration loads are there for every database test: the flush
     after a test that commits erases them, and with the suite spread over processes
     (``make test`` runs pytest-xdist) any test may follow such a one."""
-    if request.node.get_closest_marker("django_db") is None:
+    uses_database = request.node.get_closest_marker("django_db") is not None
+    if not uses_database and DATABASE_FIXTURES.isdisjoint(request.fixturenames):
         return
     request.getfixturevalue("_django_db_helper")
-    from clearinghouse.geo.jurisdictions import all_jurisdictions
-    from clearinghouse.geo.models import Jurisdiction
-
-    if Jurisdiction.objects.exists():
-        return
-    Jurisdiction.objects.bulk_create(
-        Jurisdiction(code=info.code, name=info.name, kind=info.kind, fips=info.fips)
-        for info in all_jurisdictions()
-    )
+    ensure_jurisdictions()

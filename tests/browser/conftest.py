@@ -23,12 +23,9 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def demo_site(cli, start_server, tmp_path_factory):
+def demo_site(demo_deployment, start_server):
     """The demo's records (Arkansas 2023, the seed sheet's figures), served over HTTP."""
-    data_dir = tmp_path_factory.mktemp("demo")
-    demo = cli("demo", "--no-serve", data_dir=data_dir)
-    assert demo.returncode == 0, f"clearinghouse demo --no-serve failed:\n{demo.stderr}"
-    return start_server(data_dir)
+    return start_server(demo_deployment("demo").data_dir)
 
 
 # Module scope, not session: Playwright's sync API keeps an event loop running in the main

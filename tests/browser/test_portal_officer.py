@@ -15,14 +15,13 @@ REPORT_ID = "PORTAL-BROWSER-0001"
 
 
 @pytest.fixture(scope="module")
-def portal_site(cli, start_server, tmp_path_factory):
+def portal_site(cli, demo_deployment, start_server):
     """A demo data directory (its users, one per role, with printed passwords), plus one
     Arkansas report made available after every demo report, imported as a file."""
-    data_dir = tmp_path_factory.mktemp("portal")
-    demo = cli("demo", "--no-serve", data_dir=data_dir)
-    assert demo.returncode == 0, f"clearinghouse demo --no-serve failed:\n{demo.stderr}"
-    password = re.search(r"demo-officer\W+(\S+)", demo.stdout)
-    assert password, f"no officer password in the demo's output:\n{demo.stdout}"
+    demo = demo_deployment("portal")
+    data_dir = demo.data_dir
+    password = re.search(r"demo-officer\W+(\S+)", demo.output)
+    assert password, f"no officer password in the demo's output:\n{demo.output}"
     lines = data_dir / "portal.jsonl"
     lines.write_text(
         json.dumps(

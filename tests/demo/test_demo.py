@@ -8,13 +8,13 @@ import datetime
 import hashlib
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Count, Max, Min
+from testdb import ensure_jurisdictions
 
 from clearinghouse.accounts.models import Organization, User
 from clearinghouse.audit import triggers
@@ -88,9 +88,10 @@ def world(written, django_db_setup, django_db_blocker):
     """The small world, imported once into the test database for this module's database
     tests (and removed after them: other modules expect an empty database)."""
     with django_db_blocker.unblock():
+        ensure_jurisdictions()
         snapshot = Snapshot()
-        import_world(written)
         try:
+            import_world(written)
             yield written
         finally:
             snapshot.restore()
@@ -405,13 +406,11 @@ def test_the_command_serves_the_demo_unless_told_not_to(world, monkeypatch, caps
     assert f"imported 0 new, {world.total:,} already there" in output
 
 
-def test_the_cli_builds_the_demo_prints_the_users_and_can_run_again(cli, tmp_path):
-    data_dir = tmp_path / "demo-data"
-    start = time.monotonic()
-    first = cli("demo", "--no-serve", data_dir=data_dir)
-    seconds = time.monotonic() - start
-    assert first.returncode == 0, first.stderr
-    assert seconds < 120, f"the demo took {seconds:.0f} s"
+def test_the_cli_builds_the_demo_prints_the_users_and_can_run_again(cli, demo_deployment):
+    # The first run is the one every test process makes for the tests that need the demo.
+    first = demo_deployment("demo-data")
+    data_dir = first.data_dir
+    assert first.seconds < 120, f"the demo took {first.seconds:.0f} s"
     assert (data_dir / "demo" / "tipline_report.jsonl").exists()
 
     second = cli("demo", "--no-serve", data_dir=data_dir)
@@ -422,12 +421,12 @@ def test_the_cli_builds_the_demo_prints_the_users_and_can_run_again(cli, tmp_pat
         rows = re.findall(r"^(demo-[a-z-]+)\s+(\S+)\s", output, flags=re.MULTILINE)
         return dict(rows)
 
-    assert set(passwords(first.stdout)) == {
+    assert set(passwords(first.output)) == {
         "demo-admin",
         "demo-analyst",
         "demo-case-manager",
         "demo-officer",
         "demo-agency-staff",
     }
-    for username, password in passwords(first.stdout).items():
+    for username, password in passwords(first.output).items():
         assert passwords(second.stdout)[username] != password

@@ -2,34 +2,21 @@
 prints the seed sheet; one more imported case moves its figures; a bad file moves nothing."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-CLI = Path(sys.executable).with_name("clearinghouse")
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "state-data-arkansas-2023.txt"
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("demo-world")
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("CLEARINGHOUSE_") and key != "DATABASE_URL"
-    }
-    env["CLEARINGHOUSE_DATA_DIR"] = str(data_dir)
+def world(cli, demo_deployment):
+    """``clearinghouse(*args)`` on a deployment of the demo's world, and its directory."""
+    data_dir = demo_deployment("demo-world").data_dir
 
     def clearinghouse(*args):
-        return subprocess.run(
-            [str(CLI), *args], env=env, capture_output=True, text=True, timeout=300
-        )
+        return cli(*args, data_dir=data_dir, timeout=300)
 
-    result = clearinghouse("demo", "--no-serve")
-    assert result.returncode == 0, result.stderr
     return clearinghouse, data_dir
 
 
