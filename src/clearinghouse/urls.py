@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from clearinghouse.accounts import views as accounts
 from clearinghouse.api import api
 from clearinghouse.education import urls as education_urls
 from clearinghouse.tipline import urls as tipline_urls
@@ -9,7 +10,16 @@ admin.site.site_header = "Clearinghouse administration"
 admin.site.site_title = "Clearinghouse"
 
 urlpatterns = [
+    path("admin/login/", accounts.admin_sign_in, name="admin-sign-in"),
     path("admin/", admin.site.urls),
+    path("accounts/login/", accounts.SignInView.as_view(), name="login"),
+    path("accounts/second-factor/", accounts.second_factor, name="second-factor"),
+    path(
+        "accounts/second-factor/replace/",
+        accounts.replace_second_factor,
+        name="second-factor-replace",
+    ),
+    path("accounts/confirm/", accounts.confirm, name="confirm"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", api.urls),
     path("ispws/", include("clearinghouse.tipline.ispws.urls")),

@@ -2,6 +2,7 @@
 
 import datetime
 
+import authenticator
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -65,18 +66,21 @@ def staff_analyst():
 def test_an_officer_cannot_sign_in_to_the_admin(client):
     make.make_officer("AR", username="officer", password="a long test passphrase")
 
+    # The admin's own sign-in form would skip the code: it sends to the site's, signed out.
     response = client.post(
         reverse("admin:login"),
-        {
-            "username": "officer",
-            "password": "a long test passphrase",
-            "next": "/admin/",
-        },
+        {"username": "officer", "password": "a long test passphrase", "next": "/admin/"},
     )
-
-    assert response.status_code == 200
-    assert "staff account" in response.content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next=/admin/"
     assert "_auth_user_id" not in client.session
+
+    # Signed in with the password and a code, the officer is still no staff.
+    authenticator.sign_in(client, "officer", "a long test passphrase", next="/admin/")
+    assert "_auth_user_id" in client.session
+    refused = client.get("/admin/")
+    assert refused.status_code == 302
+    assert refused["Location"] == "/admin/login/?next=/admin/"  # which sends to the above
 
 
 def test_an_officer_signed_in_elsewhere_is_sent_to_the_admin_login(client, reports):

@@ -4,6 +4,7 @@ accounts disabled. Through the real sign-in form and pages, on the real database
 
 import datetime
 
+import authenticator
 import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
@@ -33,7 +34,7 @@ def analyst():
 
 
 def sign_in(client, username, password=PASSWORD):
-    return client.post(LOGIN, {"username": username, "password": password})
+    return authenticator.sign_in(client, username, password)
 
 
 def signed_in(response) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import authenticator
 import pytest
 
 import factories as make
@@ -34,7 +35,7 @@ def everything_recorded() -> str:
 
 
 def test_a_sign_in_is_audited_with_who_and_from_where(client, analyst):
-    response = client.post(LOGIN, {"username": "analyst", "password": PASSWORD})
+    response = authenticator.sign_in(client, "analyst", PASSWORD)
 
     assert response.status_code == 302
     event = AuditEvent.objects.get(action="accounts:user:logged_in")
@@ -66,7 +67,7 @@ def test_a_failed_sign_in_as_nobody_is_audited_too(client):
 
 
 def test_a_sign_out_is_audited(client, analyst):
-    client.post(LOGIN, {"username": "analyst", "password": PASSWORD})
+    authenticator.sign_in(client, "analyst", PASSWORD)
 
     response = client.post(LOGOUT)
 

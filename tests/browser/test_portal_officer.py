@@ -9,6 +9,8 @@ import re
 
 import pytest
 
+from clearinghouse.accounts import totp
+
 pytestmark = pytest.mark.browser
 
 REPORT_ID = "PORTAL-BROWSER-0001"
@@ -20,8 +22,8 @@ def portal_site(cli, demo_deployment, start_server):
     Arkansas report made available after every demo report, imported as a file."""
     demo = demo_deployment("portal")
     data_dir = demo.data_dir
-    password = re.search(r"demo-officer\W+(\S+)", demo.output)
-    assert password, f"no officer password in the demo's output:\n{demo.output}"
+    officer = re.search(r"demo-officer\s+(\S+)\s+([A-Z2-7]{32})\s", demo.output)
+    assert officer, f"no officer password and key in the demo's output:\n{demo.output}"
     lines = data_dir / "portal.jsonl"
     lines.write_text(
         json.dumps(
@@ -38,16 +40,19 @@ def portal_site(cli, demo_deployment, start_server):
     )
     imported = cli("import", str(lines), data_dir=data_dir)
     assert imported.returncode == 0, f"import failed:\n{imported.stdout}\n{imported.stderr}"
-    return start_server(data_dir), password.group(1)
+    return start_server(data_dir), officer.group(1), officer.group(2)
 
 
 def test_an_officer_signs_in_and_sees_their_report_in_the_queue(page, portal_site, tmp_path):
-    server, password = portal_site
+    server, password, key = portal_site
     screenshot = tmp_path / "portal.png"
     page.goto(server.url + "tipline/portal/")
     page.get_by_label("Username").fill("demo-officer")
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(server.url + "accounts/second-factor/", timeout=15_000)
+    page.get_by_label("Code").fill(totp.code(key, totp.step_at()))
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_url(server.url + "tipline/portal/", timeout=15_000)
     page.screenshot(path=screenshot, full_page=False)
     seen = f"(at {page.url}; screenshot: {screenshot})"
@@ -65,7 +70,7 @@ def test_an_officer_signs_in_and_sees_their_report_in_the_queue(page, portal_sit
 
 
 def test_the_public_form_fits_a_phone(browser, portal_site, tmp_path):
-    server, _ = portal_site
+    server, *_ = portal_site
     context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=1)
     page = context.new_page()
     try:

@@ -16,7 +16,8 @@ from django.core.management import call_command
 from django.db.models import Count, Max, Min
 from testdb import ensure_jurisdictions
 
-from clearinghouse.accounts.models import Organization, User
+from clearinghouse.accounts import signin, totp
+from clearinghouse.accounts.models import Organization, SecondFactor, User
 from clearinghouse.audit import triggers
 from clearinghouse.audit.models import AuditEvent
 from clearinghouse.demo import plan
@@ -354,6 +355,10 @@ def test_there_is_one_demo_user_per_role_in_the_right_organization(world, fast_h
     for username, account in accounts.items():
         assert authenticate(username=username, password=account.password) == users[username]
         assert len(account.password) >= 20
+        # Enrolled with the printed key: its code signs in, once.
+        factor = SecondFactor.objects.get(user=users[username])
+        assert factor.secret == account.secret and factor.confirmed_at is not None
+        assert signin.check_code(factor, totp.code(account.secret, totp.step_at()))
     admin = users["demo-admin"]
     assert (admin.role, admin.is_superuser, admin.is_staff) == ("admin", True, True)
     for username in ("demo-analyst", "demo-case-manager"):
@@ -379,7 +384,11 @@ def test_there_is_one_demo_user_per_role_in_the_right_organization(world, fast_h
 @pytest.mark.django_db
 def test_running_again_resets_the_passwords(world, fast_hashing):
     first = {account.username: account.password for account in create_demo_users()}
+    keys = dict(SecondFactor.objects.values_list("user__username", "secret"))
     second = {account.username: account.password for account in create_demo_users()}
+    new_keys = dict(SecondFactor.objects.values_list("user__username", "secret"))
+    assert set(keys) == set(new_keys) == set(first)
+    assert not set(keys.values()) & set(new_keys.values())  # new keys too
 
     assert User.objects.filter(username__startswith="demo-").count() == 5
     for username, password in first.items():

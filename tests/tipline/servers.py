@@ -20,6 +20,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+import authenticator
 import pytest
 
 ANNOUNCEMENT = "Serving Clearinghouse at "
@@ -208,4 +209,8 @@ class WebSession:
             {"Content-Type": "application/x-www-form-urlencoded"},
         )
         assert signed_in.status == 302, f"{username} could not sign in:\n{signed_in.text}"
+        account = f"{self.host}:{self.port}|{username}"
+        authenticator.remember(self.get("/accounts/second-factor/").text, account)
+        coded = self.post("/accounts/second-factor/", {"code": authenticator.code(account)})
+        assert coded.status == 302, f"{username}: the code was refused:\n{coded.text}"
         assert "sessionid" in self.cookies, "no session cookie after signing in"

@@ -263,6 +263,11 @@ RULES: dict[str, dict[str, Scope]] = {
     "accounts.SignedInSession": rule(
         admin=ALL, analyst=NONE, case_manager=NONE, officer=NONE, agency_staff=NONE,
     ),
+    # Authenticator keys are read by the sign-in alone: nobody sees them, not even an
+    # administrator (``clearinghouse authenticator reset`` makes a user set up a new one).
+    "accounts.SecondFactor": rule(
+        admin=NONE, analyst=NONE, case_manager=NONE, officer=NONE, agency_staff=NONE,
+    ),
     # Groups bundle Django permissions: managing them is managing accounts.
     "auth.Group": rule(
         admin=ALL, analyst=NONE, case_manager=NONE, officer=NONE, agency_staff=NONE,

@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from clearinghouse.core.fields import EncryptedTextField
+
 
 class Organization(models.Model):
     """A body the clearinghouse works with. Agencies (law enforcement, social services)
@@ -112,3 +114,18 @@ class SignedInSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} since {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
+class SecondFactor(models.Model):
+    """A user's authenticator (TOTP, RFC 6238): its secret, encrypted at rest, and the
+    last time step a code was accepted for, so that no code is accepted twice."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="second_factor")
+    secret = EncryptedTextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Null until the user has entered a first code from the authenticator.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"authenticator of {self.user}"

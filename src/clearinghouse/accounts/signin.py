@@ -5,7 +5,12 @@
   says so no differently than a wrong password would);
 - a session ends after 30 minutes without a request and 12 hours after signing in;
 - disabling an account ends all its sessions, and an administrator can end them;
-- an account nobody signed in to for 90 days is disabled (a scheduled job).
+- an account nobody signed in to for 90 days is disabled (a scheduled job);
+- signing in takes a second factor, a code from an authenticator (TOTP), each code
+  accepted once (``views``: the password, then the code; ``login`` only after both);
+- privileged actions (any change through the admin site, a new password or a new
+  authenticator) need the password and a code again when the last were given more than
+  15 minutes before (``RecentConfirmation``).
 
 Signing in gives a new session key (Django's ``login`` cycles it).
 """
@@ -23,9 +28,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
-from clearinghouse.accounts.models import SignedInSession, SignInFailure, User
+from clearinghouse.accounts import totp
+from clearinghouse.accounts.models import SecondFactor, SignedInSession, SignInFailure, User
 from clearinghouse.audit import events
 
 MAX_FAILURES = 5
@@ -33,6 +42,9 @@ FAILURE_WINDOW = datetime.timedelta(minutes=15)
 IDLE_LIMIT = datetime.timedelta(minutes=30)
 ABSOLUTE_LIMIT = datetime.timedelta(hours=12)
 INACTIVE_AFTER = datetime.timedelta(days=90)
+# How long the password and a code, given once, cover privileged actions.
+CONFIRMATION_LIFETIME = datetime.timedelta(minutes=15)
+CONFIRMED_AT = "confirmed_at"  # session key: when the password and a code were last given
 # ``last_seen`` is written back at most this often: not a session write on every request.
 SEEN_RESOLUTION = datetime.timedelta(minutes=1)
 
@@ -76,6 +88,39 @@ def release(user: User, *, by) -> None:
     user.locked_at = None
 
 
+# -- second factor -------------------------------------------------------------------------
+
+
+def enroll(user: User) -> str:
+    """Gives ``user`` a new authenticator secret, already confirmed (the demo's users,
+    an administrator's command); returns the secret."""
+    secret = totp.new_secret()
+    SecondFactor.objects.update_or_create(
+        user=user, defaults={"secret": secret, "confirmed_at": timezone.now(), "last_step": 0}
+    )
+    return secret
+
+
+def check_code(factor: SecondFactor, entered: str, *, secret: str | None = None) -> bool:
+    """Whether ``entered`` is a code of the factor's secret (or of ``secret``, one being
+    set up) not accepted before; accepting it moves the factor's last step forward."""
+    step = totp.matching_step(secret or factor.secret, entered, after=factor.last_step)
+    if step is None:
+        return False
+    moved = SecondFactor.objects.filter(pk=factor.pk, last_step__lt=step).update(last_step=step)
+    factor.last_step = step
+    return moved == 1
+
+
+def confirmed_recently(request) -> bool:
+    confirmed_at = _read(request.session.get(CONFIRMED_AT))
+    return confirmed_at is not None and timezone.now() - confirmed_at <= CONFIRMATION_LIFETIME
+
+
+def mark_confirmed(request) -> None:
+    request.session[CONFIRMED_AT] = _stamp(timezone.now())
+
+
 # -- sessions ------------------------------------------------------------------------------
 
 
@@ -94,7 +139,7 @@ def _read(stamp) -> datetime.datetime | None:
 def _session_started(sender, request, user, **kwargs) -> None:
     now = timezone.now()
     session = request.session
-    session["signed_in_at"] = session["last_seen"] = _stamp(now)
+    session["signed_in_at"] = session["last_seen"] = session[CONFIRMED_AT] = _stamp(now)
     if session.session_key is None:
         session.save()
     SignInFailure.objects.filter(username=user.get_username()).delete()
@@ -158,6 +203,33 @@ class SessionLimits:
             logout(request)
         elif now - last_seen >= SEEN_RESOLUTION:
             session["last_seen"] = _stamp(now)
+
+
+class RecentConfirmation:
+    """Sends a change through the admin site, or of a password, to the confirmation page
+    (password and code) when they were last given more than 15 minutes before. The
+    change is not made: the user confirms, then sends it again."""
+
+    PRIVILEGED = ("/admin/", "/accounts/password_change/")
+    EXEMPT = ("/admin/logout/", "/admin/login/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._needs_confirmation(request):
+            events.record("accounts:session:confirmation_asked", subject=request.user)
+            again = request.META.get("HTTP_REFERER") or request.path
+            return redirect(f"{reverse('confirm')}?{urlencode({'next': again})}")
+        return self.get_response(request)
+
+    def _needs_confirmation(self, request) -> bool:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return False
+        if not request.path.startswith(self.PRIVILEGED) or request.path.startswith(self.EXEMPT):
+            return False
+        user = getattr(request, "user", None)
+        return bool(user is not None and user.is_authenticated and not confirmed_recently(request))
 
 
 # -- inactive accounts ---------------------------------------------------------------------

@@ -10,6 +10,11 @@ from clearinghouse.core import fastsql
 
 ACTIONS = frozenset(
     {
+        "accounts:second_factor:replaced",
+        "accounts:second_factor:reset",
+        "accounts:second_factor:set_up",
+        "accounts:session:confirmation_asked",
+        "accounts:session:confirmed",
         "accounts:session:expired",
         "accounts:sessions:ended",
         "accounts:user:disabled_inactive",

@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
+from clearinghouse.accounts import signin
 from clearinghouse.accounts.models import Organization, User
 
 Kind = Organization.Kind
@@ -49,6 +50,7 @@ _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 class DemoAccount:
     username: str
     password: str
+    secret: str  # the authenticator's (TOTP), for an app or ``clearinghouse totp-code``
     role: str
     organization: str
 
@@ -100,7 +102,10 @@ def create_demo_users() -> list[DemoAccount]:
     for (user, password), hashed in zip(prepared, hashes, strict=True):
         user.password = hashed
         user.save()
+        secret = signin.enroll(user)
         accounts.append(
-            DemoAccount(user.username, password, user.get_role_display(), user.organization.name)
+            DemoAccount(
+                user.username, password, secret, user.get_role_display(), user.organization.name
+            )
         )
     return accounts

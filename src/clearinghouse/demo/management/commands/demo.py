@@ -34,6 +34,7 @@ def users_table(result: DemoResult) -> str:
     table = Table(
         "Username",
         "Password",
+        "Authenticator secret",
         "Role",
         "Organization",
         box=box.SIMPLE_HEAD,
@@ -41,9 +42,11 @@ def users_table(result: DemoResult) -> str:
         pad_edge=False,
     )
     for account in result.accounts:
-        table.add_row(account.username, account.password, account.role, account.organization)
+        table.add_row(
+            account.username, account.password, account.secret, account.role, account.organization
+        )
     buffer = io.StringIO()
-    Console(file=buffer, width=120, color_system=None, emoji=False).print(table)
+    Console(file=buffer, width=160, color_system=None, emoji=False).print(table)
     return buffer.getvalue()
 
 
