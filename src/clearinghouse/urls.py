@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from clearinghouse.accounts import security_keys
 from clearinghouse.accounts import views as accounts
 from clearinghouse.api import api
 from clearinghouse.education import urls as education_urls
@@ -20,6 +21,19 @@ urlpatterns = [
         name="second-factor-replace",
     ),
     path("accounts/confirm/", accounts.confirm, name="confirm"),
+    path("accounts/security-keys/", security_keys.keys_page, name="security-keys"),
+    path(
+        "accounts/security-keys/register/options/",
+        security_keys.register_options,
+        name="security-key-register-options",
+    ),
+    path("accounts/security-keys/register/", security_keys.register, name="security-key-register"),
+    path(
+        "accounts/security-keys/sign-in/options/",
+        security_keys.sign_in_options,
+        name="security-key-sign-in-options",
+    ),
+    path("accounts/security-keys/sign-in/", security_keys.sign_in, name="security-key-sign-in"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", api.urls),
     path("ispws/", include("clearinghouse.tipline.ispws.urls")),

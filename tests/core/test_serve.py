@@ -28,7 +28,7 @@ def get(url: str) -> tuple[int, str, bytes]:
 def test_it_serves_pages_and_static_files_then_stops_cleanly_on_sigterm(start_server, tmp_path):
     server = start_server(tmp_path)
 
-    status, _, page = get(server.url + "admin/login/")
+    status, _, page = get(server.url + "accounts/login/")
     assert status == 200
     assert b"Clearinghouse" in page
     status, content_type, stylesheet = get(server.url + "static/admin/css/base.css")
@@ -36,12 +36,12 @@ def test_it_serves_pages_and_static_files_then_stops_cleanly_on_sigterm(start_se
     assert len(stylesheet) > 1000
 
     assert server.stop(signal.SIGTERM) == 0, server.output()
-    assert '"GET /admin/login/ HTTP/1.1" 200' in server.output()
+    assert '"GET /accounts/login/ HTTP/1.1" 200' in server.output()
 
 
 def test_it_migrates_a_fresh_database_when_called_from_code(start_server, cli, tmp_path):
     server = start_server(tmp_path, program=[sys.executable, "-c", CALL_COMMAND])
-    assert get(server.url + "admin/login/")[0] == 200
+    assert get(server.url + "accounts/login/")[0] == 200
     assert server.stop(signal.SIGINT) == 0, server.output()
 
     plan = cli("showmigrations", "--plan", data_dir=tmp_path)

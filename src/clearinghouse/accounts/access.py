@@ -268,6 +268,9 @@ RULES: dict[str, dict[str, Scope]] = {
     "accounts.SecondFactor": rule(
         admin=NONE, analyst=NONE, case_manager=NONE, officer=NONE, agency_staff=NONE,
     ),
+    "accounts.SecurityKey": rule(
+        admin=NONE, analyst=NONE, case_manager=NONE, officer=NONE, agency_staff=NONE,
+    ),
     # Groups bundle Django permissions: managing them is managing accounts.
     "auth.Group": rule(
         admin=ALL, analyst=NONE, case_manager=NONE, officer=NONE, agency_staff=NONE,

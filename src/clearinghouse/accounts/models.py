@@ -129,3 +129,20 @@ class SecondFactor(models.Model):
 
     def __str__(self) -> str:
         return f"authenticator of {self.user}"
+
+
+class SecurityKey(models.Model):
+    """A WebAuthn security key (or a device's passkey) registered as a user's second
+    factor, beside the authenticator app: its credential and public key, and the
+    signature counter that a cloned key would fail to move forward."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_keys")
+    name = models.CharField(max_length=100)
+    credential_id = models.CharField(max_length=1400, unique=True)  # base64url
+    public_key = models.TextField()  # base64url of the COSE key
+    sign_count = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"security key {self.name!r} of {self.user}"

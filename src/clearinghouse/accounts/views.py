@@ -26,7 +26,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from clearinghouse.accounts import signin, totp
-from clearinghouse.accounts.models import SecondFactor
+from clearinghouse.accounts.models import SecondFactor, SecurityKey
 from clearinghouse.accounts.routes import SIGNED_IN, declare, public
 from clearinghouse.audit import events
 
@@ -52,7 +52,7 @@ class SignInView(LoginView):
         return redirect("second-factor")
 
 
-def _pending_user(request):
+def pending_user(request):
     pending = request.session.get(PENDING)
     if not isinstance(pending, dict):
         return None, None
@@ -67,7 +67,7 @@ def _pending_user(request):
     return user, pending
 
 
-def _failed(request, user) -> None:
+def count_failure(request, user) -> None:
     """A wrong code is a failed sign-in: counted towards the lockout, and audited."""
     user_login_failed.send(
         sender=__name__, credentials={"username": user.get_username()}, request=request
@@ -79,7 +79,7 @@ def _failed(request, user) -> None:
 @csrf_protect
 @never_cache
 def second_factor(request):
-    user, pending = _pending_user(request)
+    user, pending = pending_user(request)
     if user is None:
         messages.info(request, "Sign in with your password first.")
         return redirect("login")
@@ -97,14 +97,15 @@ def second_factor(request):
             del request.session[PENDING]
             login(request, user, backend=pending["backend"])
             return redirect(pending["next"])
-        _failed(request, user)
+        count_failure(request, user)
         user.refresh_from_db(fields=["locked_at"])
         if user.locked_at is not None:
             del request.session[PENDING]
             return redirect("login")
         error = WRONG_CODE
-    context = {"setting_up": setting_up, "error": error}
-    if setting_up:
+    has_keys = SecurityKey.objects.filter(user=user).exists()
+    context = {"setting_up": setting_up and not has_keys, "error": error, "has_keys": has_keys}
+    if context["setting_up"]:
         context |= {"secret": totp.grouped(factor.secret), "uri": totp.uri(factor.secret, user)}
     return render(request, "registration/second_factor.html", context)
 
@@ -141,7 +142,7 @@ def confirm(request):
             events.record("accounts:session:confirmed", subject=user)
             return redirect(_safe_next(request, reverse("tipline:home")))
         if password_right:  # a wrong password was counted already by authenticate
-            _failed(request, user)
+            count_failure(request, user)
         error = "The password or the code is not right."
     return render(
         request,

@@ -11,6 +11,8 @@ from clearinghouse.core import fastsql
 ACTIONS = frozenset(
     {
         "accounts:second_factor:replaced",
+        "accounts:security_key:added",
+        "accounts:security_key:removed",
         "accounts:second_factor:reset",
         "accounts:second_factor:set_up",
         "accounts:session:confirmation_asked",
