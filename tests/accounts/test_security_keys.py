@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from webauthn.helpers import bytes_to_base64url
 
 import factories as make
 from clearinghouse.accounts import signin
@@ -23,9 +24,13 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def credential_id(user, name: str) -> str:
+    return bytes_to_base64url(f"cred-{user.pk}-{name}".encode())
+
+
 def a_key(user, name="Blue key") -> SecurityKey:
     return SecurityKey.objects.create(
-        user=user, name=name, credential_id=f"cred-{user.pk}-{name}", public_key="pk"
+        user=user, name=name, credential_id=credential_id(user, name), public_key="pk"
     )
 
 
@@ -51,7 +56,7 @@ def test_an_answer_without_a_challenge_or_a_bad_one_signs_nobody_in(client):
     client.post(reverse("login"), {"username": analyst.username, "password": PASSWORD})
     assert post_json(client, "security-key-sign-in", '{"id": "x"}').status_code == 400
     post_json(client, "security-key-sign-in-options")
-    mine = f'{{"id": "cred-{analyst.pk}-Blue key", "rawId": "!!", "response": {{}}}}'
+    mine = f'{{"id": "{credential_id(analyst, "Blue key")}", "rawId": "!!", "response": {{}}}}'
     garbage_answers = ('{"id": "cred-x"}', "not json", "[]", '"text"', mine)
     for garbage in garbage_answers:
         assert post_json(client, "security-key-sign-in", garbage).status_code == 400

@@ -87,8 +87,14 @@ class TiplineReport(Record):
     # Where the report was resolved to: a country (ISO 3166-1 alpha-2), and for the US a
     # jurisdiction. Neither: not resolved yet.
     country = models.CharField(max_length=2, blank=True)
+    # Indexed by (state, made_available_at) below, which serves every lookup by state.
     state = models.ForeignKey(
-        "geo.Jurisdiction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "geo.Jurisdiction",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     made_available_at = models.DateTimeField(null=True, blank=True, db_index=True)
     batched = models.BooleanField(default=False)
@@ -115,14 +121,18 @@ class TiplineReport(Record):
     location_confidence = models.CharField(max_length=8, choices=Confidence.choices, blank=True)
     needs_location_review = models.BooleanField(default=False)
 
-    # Triage and referral.
-    priority = models.SmallIntegerField(default=0, db_index=True)
+    # Triage and referral. No index on these, nor on ``acknowledged_by``: the queue
+    # orders by more than the priority, and users are disabled, not deleted, so their
+    # reports are never looked up by them; every index costs each report's submit and
+    # finish (issue 3's intake benchmark).
+    priority = models.SmallIntegerField(default=0)
     made_available_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
 
     # Law enforcement's work in the portal.
@@ -133,6 +143,7 @@ class TiplineReport(Record):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
