@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -116,18 +115,10 @@ def sign_in(request):
     if moved != 1:
         views.count_failure(request, user)
         return JsonResponse({"error": REFUSED}, status=400)
-    del request.session[views.PENDING]
-    login(request, user, backend=pending["backend"])
-    return JsonResponse({"next": pending["next"]})
+    return JsonResponse({"next": views.complete_sign_in(request, user, pending)})
 
 
 # -- registering -----------------------------------------------------------------------------
-
-
-def _needs_confirmation(request):
-    if signin.confirmed_recently(request):
-        return None
-    return redirect(f"{reverse('confirm')}?next={reverse('security-keys')}")
 
 
 @declare(SIGNED_IN)
@@ -136,8 +127,8 @@ def _needs_confirmation(request):
 @never_cache
 def keys_page(request):
     """The user's security keys: add one, remove one."""
-    if asked := _needs_confirmation(request):
-        return asked
+    if not signin.confirmed_recently(request):
+        return signin.ask_confirmation(reverse("security-keys"))
     if request.method == "POST" and "remove" in request.POST:
         removed = SecurityKey.objects.filter(user=request.user, pk=request.POST["remove"])
         for key in removed:

@@ -121,6 +121,11 @@ def mark_confirmed(request) -> None:
     request.session[CONFIRMED_AT] = _stamp(timezone.now())
 
 
+def ask_confirmation(next_url: str):
+    """The redirect to the confirmation page, which sends back to ``next_url``."""
+    return redirect(f"{reverse('confirm')}?{urlencode({'next': next_url})}")
+
+
 # -- sessions ------------------------------------------------------------------------------
 
 
@@ -219,8 +224,7 @@ class RecentConfirmation:
     def __call__(self, request):
         if self._needs_confirmation(request):
             events.record("accounts:session:confirmation_asked", subject=request.user)
-            again = request.META.get("HTTP_REFERER") or request.path
-            return redirect(f"{reverse('confirm')}?{urlencode({'next': again})}")
+            return ask_confirmation(request.META.get("HTTP_REFERER") or request.path)
         return self.get_response(request)
 
     def _needs_confirmation(self, request) -> bool:

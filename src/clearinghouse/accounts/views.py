@@ -67,6 +67,13 @@ def pending_user(request):
     return user, pending
 
 
+def complete_sign_in(request, user, pending) -> str:
+    """Signs ``user`` in, the second factor given; returns where to go next."""
+    del request.session[PENDING]
+    login(request, user, backend=pending["backend"])
+    return pending["next"]
+
+
 def count_failure(request, user) -> None:
     """A wrong code is a failed sign-in: counted towards the lockout, and audited."""
     user_login_failed.send(
@@ -94,9 +101,7 @@ def second_factor(request):
                 factor.confirmed_at = timezone.now()
                 factor.save(update_fields=["confirmed_at"])
                 events.record("accounts:second_factor:set_up", subject=user)
-            del request.session[PENDING]
-            login(request, user, backend=pending["backend"])
-            return redirect(pending["next"])
+            return redirect(complete_sign_in(request, user, pending))
         count_failure(request, user)
         user.refresh_from_db(fields=["locked_at"])
         if user.locked_at is not None:
@@ -160,7 +165,7 @@ def replace_second_factor(request):
     """A new authenticator in place of the old one: after a confirmation, and a first
     code from the new one (so that a typo cannot lock the user out)."""
     if not signin.confirmed_recently(request):
-        return redirect(f"{reverse('confirm')}?next={reverse('second-factor-replace')}")
+        return signin.ask_confirmation(reverse("second-factor-replace"))
     user = request.user
     secret = request.session.get(REPLACING) or totp.new_secret()
     request.session[REPLACING] = secret
